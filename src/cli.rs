@@ -1,0 +1,67 @@
+//! The command line: one subcommand per job. Each returns `anyhow::Result` so setup failures
+//! print their cause chain on one line at exit.
+use clap::{Parser, Subcommand};
+
+use crate::domain::words::{Verdict, WordService};
+
+/// GameBot: Word Match on Discord.
+#[derive(Debug, Parser)]
+#[command(name = "gamebot", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the event store's migrations to the configured database and exit.
+    Migrate,
+    /// Ask the word service, to settle a player's dispute from a shell.
+    Words {
+        /// The question.
+        #[command(subcommand)]
+        query: WordsQuery,
+    },
+}
+
+/// Questions for the word service.
+#[derive(Debug, Subcommand)]
+pub enum WordsQuery {
+    /// Is this a valid answer?
+    Valid {
+        /// The answer as a player would type it.
+        word: String,
+    },
+    /// Do these two answers match?
+    Match {
+        /// The first answer.
+        a: String,
+        /// The second answer.
+        b: String,
+    },
+}
+
+/// Answers a words query with the verdict and why, as text for a terminal.
+pub fn words_report(words: &WordService, query: &WordsQuery) -> String {
+    match query {
+        WordsQuery::Valid { word } => match words.parse_answer(word) {
+            Ok(w) => format!("valid: \"{w}\" is in the dictionary"),
+            Err(e) => format!("invalid: {e}"),
+        },
+        WordsQuery::Match { a, b } => {
+            let (a, b) = match (words.parse_answer(a), words.parse_answer(b)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) => return format!("no match: \"{a}\" is invalid: {e}"),
+                (_, Err(e)) => return format!("no match: \"{b}\" is invalid: {e}"),
+            };
+            match words.verdict(&a, &b) {
+                Verdict::Match { on, reason } => {
+                    format!("match: \"{a}\" and \"{b}\" both read as \"{on}\" ({reason:?})")
+                }
+                Verdict::NoMatch => format!("no match: \"{a}\" and \"{b}\" are different words"),
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! GameBot runs Word Match, a team word game, on Discord, on an actor-based, event-sourced engine.
+//!
+//! # Layout
+//! - [`domain`]: the game itself, pure: aggregates (game, team, player, guild), their commands,
+//!   events and rules, and the word service. No IO, no clock or randomness of its own.
+//! - [`store`]: the event store: one trait, PostgreSQL and SQLite backends, the codec with schema
+//!   versions and upcasters, snapshots and subscription checkpoints.
+//! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
+//! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
+//! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(clippy::all)]
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod store;
+pub mod telemetry;
