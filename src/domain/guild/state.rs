@@ -5,7 +5,7 @@
 //! - Unique team names: the runtime reserves a chosen name here before it invites with it or
 //!   renames a team (so a taken name is refused before the team changes), and releases it when
 //!   the invitation expires or the team is disbanded; if the team then refuses the rename, the
-//!   runtime reserves the old name back. Default names ("<a> & <b>") are never reserved: no
+//!   runtime reserves the old name back. Default names (`<a> & <b>`) are never reserved: no
 //!   chosen name can contain `&`, so they cannot clash with chosen ones.
 //! - One game per channel: the runtime opens the channel here before the game stream is created
 //!   and closes it when the game ends or is cancelled.

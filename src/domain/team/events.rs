@@ -10,7 +10,7 @@ use crate::domain::{DomainEvent, GuildId, TeamId, UserId};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameOrigin {
-    /// Built from the members' display names ("<name1> & <name2>"); not in the guild registry.
+    /// Built from the members' display names (`<name1> & <name2>`); not in the guild registry.
     Default,
     /// Chosen by a member and reserved in the guild's registry.
     Chosen,

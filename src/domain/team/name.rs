@@ -1,5 +1,5 @@
 //! A team's name: either chosen by a player (`wmteam @p <name>`, `wmrename <name>`) and parsed
-//! against the naming rules, or the default "<name1> & <name2>" built from the members' display
+//! against the naming rules, or the default `<name1> & <name2>` built from the members' display
 //! names. Uniqueness per guild is not a property of the value: the guild's name registry holds it.
 use std::fmt;
 
