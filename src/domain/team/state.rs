@@ -55,6 +55,10 @@ impl TeamStatus {
 /// The invitation that opened the team.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
+    /// The team's id.
+    pub team: TeamId,
+    /// The team's guild.
+    pub guild: GuildId,
     /// Who invited.
     pub inviter: Member,
     /// Who was invited.
@@ -83,8 +87,6 @@ pub struct NameRecord {
 /// A team of two players in one guild.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Team {
-    id: Option<TeamId>,
-    guild: Option<GuildId>,
     status: TeamStatus,
     invitation: Option<Invitation>,
     members: Option<[Member; 2]>,
@@ -94,12 +96,12 @@ pub struct Team {
 impl Team {
     /// The team's id, once invited.
     pub fn id(&self) -> Option<TeamId> {
-        self.id
+        self.invitation.as_ref().map(|invitation| invitation.team)
     }
 
     /// The team's guild, once invited.
     pub fn guild(&self) -> Option<GuildId> {
-        self.guild
+        self.invitation.as_ref().map(|invitation| invitation.guild)
     }
 
     /// Where the team is in its life.
@@ -130,11 +132,6 @@ impl Team {
     /// Every name the team has had, oldest first; the last is the current one.
     pub fn name_history(&self) -> &[NameRecord] {
         &self.names
-    }
-
-    fn team_id(&self) -> TeamId {
-        // Every status past `Empty` was reached through `TeammateInvited`, which sets the id.
-        self.id.unwrap_or(TeamId(uuid::Uuid::nil()))
     }
 
     fn invite(
@@ -188,8 +185,8 @@ impl Team {
                     ),
                 };
                 Ok(vec![TeamEvent::TeamFormed {
-                    team: self.team_id(),
-                    guild: self.guild.unwrap_or(GuildId(0)),
+                    team: invitation.team,
+                    guild: invitation.guild,
                     members: [invitation.inviter.clone(), invitation.invitee.clone()],
                     name,
                     name_origin,
@@ -203,7 +200,7 @@ impl Team {
         match (self.status, &self.invitation) {
             (TeamStatus::Invited, Some(invitation)) if ctx.now >= invitation.expires_at => {
                 vec![TeamEvent::InvitationExpired {
-                    team: self.team_id(),
+                    team: invitation.team,
                     inviter: invitation.inviter.user,
                     invitee: invitation.invitee.user,
                     expired_at: ctx.now,
@@ -228,7 +225,7 @@ impl Team {
         if !self.is_member(by) {
             return Err(TeamError::NotAMember);
         }
-        let Some(current) = self.names.last() else {
+        let (Some(invitation), Some(current)) = (&self.invitation, self.names.last()) else {
             return Err(TeamError::NotFormed);
         };
         // A change of case only is a real rename; the registry already holds the key.
@@ -236,7 +233,7 @@ impl Team {
             return Err(TeamError::SameName(name.to_string()));
         }
         Ok(vec![TeamEvent::TeamRenamed {
-            team: self.team_id(),
+            team: invitation.team,
             by,
             old_name: current.name.clone(),
             old_origin: current.origin,
@@ -246,11 +243,11 @@ impl Team {
     }
 
     fn disband(&self, reason: DisbandReason, ctx: &Ctx<'_>) -> Result<Vec<TeamEvent>, TeamError> {
-        match (self.status, &self.members, self.names.last()) {
-            (TeamStatus::Disbanded { .. }, _, _) => Ok(Vec::new()),
-            (TeamStatus::Formed, Some([first, second]), Some(current)) => {
+        match (self.status, &self.invitation, &self.members, self.names.last()) {
+            (TeamStatus::Disbanded { .. }, ..) => Ok(Vec::new()),
+            (TeamStatus::Formed, Some(invitation), Some([first, second]), Some(current)) => {
                 Ok(vec![TeamEvent::TeamDisbanded {
-                    team: self.team_id(),
+                    team: invitation.team,
                     members: [first.user, second.user],
                     name: current.name.clone(),
                     reason,
@@ -291,10 +288,10 @@ impl Aggregate for Team {
                 invited_at,
                 expires_at,
             } => {
-                self.id = Some(*team);
-                self.guild = Some(*guild);
                 self.status = TeamStatus::Invited;
                 self.invitation = Some(Invitation {
+                    team: *team,
+                    guild: *guild,
                     inviter: inviter.clone(),
                     invitee: invitee.clone(),
                     proposed_name: proposed_name.clone(),
