@@ -1,0 +1,94 @@
+//! Longform: multi-day rounds. Every team plays the round at its own pace on its own pair and,
+//! after a match, waits for the round's end. Then the team(s) with the most guesses are out
+//! (not matching is worse than any guess count), unless every team ties. The last team wins.
+use chrono::{DateTime, Duration, Utc};
+
+use super::super::decision::Decision;
+use super::super::errors::GameError;
+use super::super::events::{EliminationReason, GameEvent, TeamRoundResult};
+use super::super::options::GameOptions;
+use super::super::state::TeamStatus;
+use super::{end_game, start_shared_round};
+use crate::domain::TeamId;
+
+/// Starts round `round`, which lasts `round_hours`.
+pub(in crate::domain::game) fn start_round(
+    d: &mut Decision<'_>,
+    round: u32,
+) -> Result<(), GameError> {
+    let GameOptions::Longform(o) = d.options()? else { return Ok(()) };
+    let deadline = d.now + Duration::hours(i64::from(o.round_hours.get()));
+    start_shared_round(d, round, Some(deadline))
+}
+
+/// Timer: the round's time is up. Stale unless it names the round in play and its deadline.
+pub(in crate::domain::game) fn end_round_timer(
+    d: &mut Decision<'_>,
+    round: u32,
+    deadline: DateTime<Utc>,
+) -> Result<(), GameError> {
+    let current = matches!(d.options()?, GameOptions::Longform(_))
+        && d.state().round() == round
+        && d.state().round_deadline() == Some(deadline);
+    if current {
+        end_round(d)?;
+    }
+    Ok(())
+}
+
+/// Ends the round: eliminates the worst team(s), then ends the game or starts the next round at
+/// once.
+fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
+    let round = d.state().round();
+    let results: Vec<TeamRoundResult> = d
+        .state()
+        .teams()
+        .iter()
+        .filter(|t| t.status.is_alive())
+        .map(|t| TeamRoundResult {
+            team_id: t.team_id,
+            matched: t.status == TeamStatus::Matched,
+            guess_count: t.guesses,
+        })
+        .collect();
+    let eliminated = worst_teams(&results);
+    for team_id in &eliminated {
+        let guess_count =
+            results.iter().find(|r| r.team_id == *team_id).map_or(0, |r| r.guess_count);
+        d.emit(GameEvent::TeamEliminated {
+            team_id: *team_id,
+            round,
+            reason: EliminationReason::LongformRound,
+            guess_count,
+        });
+    }
+    d.emit(GameEvent::RoundEnded {
+        round,
+        results,
+        eliminated,
+        next_round_at: None,
+        ended_at: d.now,
+    });
+    let alive = d.alive_teams();
+    if alive.len() <= 1 {
+        return end_game(d, alive);
+    }
+    start_round(d, round + 1)
+}
+
+/// The teams a Longform round end eliminates: every team that did not match if any did not,
+/// otherwise the highest guess count with its ties; nobody when every team ties.
+///
+/// Decision (rules silent): teams that did not match all tie as worst, whatever their guess
+/// counts, since none of them finished the round.
+pub(in crate::domain::game) fn worst_teams(results: &[TeamRoundResult]) -> Vec<TeamId> {
+    // Larger is worse: not matching beats any count.
+    let badness = |r: &TeamRoundResult| if r.matched { u64::from(r.guess_count) } else { u64::MAX };
+    let Some(worst) = results.iter().map(badness).max() else { return Vec::new() };
+    let cut: Vec<TeamId> =
+        results.iter().filter(|r| badness(r) == worst).map(|r| r.team_id).collect();
+    if cut.len() == results.len() {
+        return Vec::new();
+    }
+    cut
+}
