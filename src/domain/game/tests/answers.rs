@@ -115,7 +115,10 @@ fn the_same_answer_twice_is_a_match_on_the_identical_word() {
     let GameEvent::PairResolved { result, guess_count, points, answers, .. } = &events[0] else {
         panic!("{events:?}")
     };
-    assert_eq!(result, &GuessResult::Matched { on: "water".into(), reason: MatchReason::Identical });
+    assert_eq!(
+        result,
+        &GuessResult::Matched { on: "water".into(), reason: MatchReason::Identical }
+    );
     assert_eq!((*guess_count, *points), (1, 1));
     assert_eq!(answers[1].raw, "WATER");
 }
@@ -196,15 +199,15 @@ fn a_word_on_the_players_forbidden_list_is_refused_but_the_partner_may_use_it() 
             by: ForbiddenBy::ForbiddenList,
         },
     );
-    GameTest::given(history)
-        .when(answer(b(1), "water"))
-        .then_expect_events(vec![GameEvent::AnswerAccepted {
+    GameTest::given(history).when(answer(b(1), "water")).then_expect_events(vec![
+        GameEvent::AnswerAccepted {
             team_id: team_id(1),
             player: b(1),
             raw: "water".into(),
             word: "water".into(),
             answered_ms: 0,
-        }]);
+        },
+    ]);
 }
 
 #[test]
@@ -295,13 +298,9 @@ fn an_answer_after_the_clock_ran_out_is_refused() {
 #[test]
 fn give_up_is_refused_in_two_player_and_longform() {
     let play = Play::started(defaults(Mode::TwoPlayer), 1, 12);
-    play.test()
-        .when(give_up(a(1)))
-        .then_expect_error(GameError::GiveUpNotAllowed(Mode::TwoPlayer));
+    play.test().when(give_up(a(1))).then_expect_error(GameError::GiveUpNotAllowed(Mode::TwoPlayer));
     let play = Play::started(defaults(Mode::Longform), 3, 12);
-    play.test()
-        .when(give_up(b(2)))
-        .then_expect_error(GameError::GiveUpNotAllowed(Mode::Longform));
+    play.test().when(give_up(b(2))).then_expect_error(GameError::GiveUpNotAllowed(Mode::Longform));
     assert_eq!(
         GameError::GiveUpNotAllowed(Mode::TwoPlayer).to_string(),
         "give up is not part of Two Player"

@@ -135,7 +135,8 @@ fn only_the_creator_starts_the_game() {
 
 #[test]
 fn starting_with_too_few_teams_names_the_minimum() {
-    let cases = [(Mode::Knockout, 1, 2), (Mode::Race, 1, 2), (Mode::Golf, 1, 2), (Mode::Longform, 2, 3)];
+    let cases =
+        [(Mode::Knockout, 1, 2), (Mode::Race, 1, 2), (Mode::Golf, 1, 2), (Mode::Longform, 2, 3)];
     for (mode, teams, min) in cases {
         GameTest::given(lobby(mode, teams))
             .when(start())
@@ -181,10 +182,7 @@ fn a_manage_server_member_cancels_a_running_game() {
     let play = Play::started(defaults(Mode::Race), 2, 12);
     play.test()
         .when(GameCommand::CancelGame { guild: GUILD, by: stranger(), has_manage_guild: true })
-        .then_expect_events(vec![GameEvent::GameCancelled {
-            by: stranger(),
-            cancelled_at: t0(),
-        }]);
+        .then_expect_events(vec![GameEvent::GameCancelled { by: stranger(), cancelled_at: t0() }]);
 }
 
 #[test]
@@ -251,7 +249,10 @@ fn a_completed_game_accepts_nothing() {
         (start(), GameError::GameOver),
         (answer(a(1), "water"), GameError::GameOver),
         (give_up(a(1)), GameError::GameOver),
-        (GameCommand::CancelGame { guild: GUILD, by: creator(), has_manage_guild: true }, GameError::GameOver),
+        (
+            GameCommand::CancelGame { guild: GUILD, by: creator(), has_manage_guild: true },
+            GameError::GameOver,
+        ),
     ];
     for (command, error) in refused {
         play.test().when(command).then_expect_error(error);

@@ -200,10 +200,6 @@ impl Play {
         events
     }
 
-    pub fn advance(&mut self, seconds: i64) {
-        self.now += Duration::seconds(seconds);
-    }
-
     pub fn team(&self, n: u8) -> TeamInGame {
         self.state().teams().iter().find(|t| t.team_id == team_id(n)).cloned().expect("team")
     }

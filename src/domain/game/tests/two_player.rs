@@ -7,7 +7,10 @@ fn a_match_ends_the_round_and_the_next_starts_at_once() {
     let mut play = Play::started(options(Mode::TwoPlayer, &["rounds=3"]), 1, 4);
     let events = play.matches(1);
     assert_eq!(types(&events), ["PairResolved", "RoundStarted", "PairDealt"]);
-    assert_eq!(events[1], GameEvent::RoundStarted { round: 2, started_at: t0(), round_deadline: None });
+    assert_eq!(
+        events[1],
+        GameEvent::RoundStarted { round: 2, started_at: t0(), round_deadline: None }
+    );
     assert_eq!(play.state().pending_timer(), None, "Two Player has no timers");
 }
 
