@@ -149,10 +149,7 @@ fn run(mode: Mode, actions: Vec<Action>, cancel_at: Option<usize>) {
             Action::Answer { team, seat, word } => Some(answer(player(team, seat), WORDS[word])),
             Action::Echo { team, seat } => {
                 let who = player(team, seat);
-                match partner_word(&game, who) {
-                    Some(word) => Some(answer(who, &word)),
-                    None => None,
-                }
+                partner_word(&game, who).map(|word| answer(who, &word))
             }
             Action::Nonsense { team, seat } => Some(answer(player(team, seat), "qq zz")),
             Action::GiveUp { team, seat } => Some(give_up(player(team, seat))),
