@@ -24,8 +24,9 @@ pub struct TeamSnapshot {
     pub forbidden: [Vec<String>; 2],
 }
 
-/// A command to a game.
-#[derive(Clone, Debug, PartialEq)]
+/// A command to a game. Serializable so the runtime can persist or log the timer commands it arms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
 pub enum GameCommand {
     /// Opens a lobby (or, for Two Player, starts at once).
     CreateGame {

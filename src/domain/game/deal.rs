@@ -99,3 +99,75 @@ pub(super) fn check_not_forbidden(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    use super::*;
+
+    fn all_but(keep: &[&str]) -> Vec<String> {
+        WordService::embedded()
+            .generation_list()
+            .iter()
+            .filter(|w| !keep.contains(&w.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn a_pair_is_two_different_words_from_the_generation_list() {
+        let words = WordService::embedded();
+        for seed in 0..200 {
+            let pair = draw_pair(words, &mut StdRng::seed_from_u64(seed), &[]).expect("a pair");
+            assert_ne!(pair[0], pair[1]);
+            assert!(pair.iter().all(|w| words.generation_list().contains(w)));
+        }
+    }
+
+    #[test]
+    fn the_same_seed_deals_the_same_pair() {
+        let words = WordService::embedded();
+        let first = draw_pair(words, &mut StdRng::seed_from_u64(42), &[]);
+        let second = draw_pair(words, &mut StdRng::seed_from_u64(42), &[]);
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn words_forbidden_for_either_player_are_redrawn() {
+        let words = WordService::embedded();
+        let list = words.generation_list();
+        // Half of the placeholder list; a small share of the real one.
+        let (first, second) = (list[..10].to_vec(), vec![list[10].clone()]);
+        for seed in 0..200 {
+            let pair = draw_pair(words, &mut StdRng::seed_from_u64(seed), &[&first, &second])
+                .expect("a pair");
+            assert!(pair.iter().all(|w| !first.contains(w) && !second.contains(w)), "{pair:?}");
+        }
+    }
+
+    #[test]
+    fn with_two_words_left_those_two_are_dealt() {
+        let words = WordService::embedded();
+        let keep = [words.generation_list()[3].as_str(), words.generation_list()[7].as_str()];
+        let forbidden = all_but(&keep);
+        let mut pair =
+            draw_pair(words, &mut StdRng::seed_from_u64(1), &[&forbidden, &[]]).expect("a pair");
+        pair.sort();
+        let mut expected = keep.map(str::to_owned);
+        expected.sort();
+        assert_eq!(pair, expected);
+    }
+
+    #[test]
+    fn when_fewer_than_two_words_are_allowed_dealing_fails_clearly() {
+        let words = WordService::embedded();
+        let keep = [words.generation_list()[0].as_str()];
+        let forbidden = all_but(&keep);
+        assert_eq!(
+            draw_pair(words, &mut StdRng::seed_from_u64(1), &[&[], &forbidden]),
+            Err(GameError::NoPairToDeal)
+        );
+    }
+}

@@ -69,6 +69,8 @@ pub struct TeamRoundResult {
     pub matched: bool,
     /// Its guess count this round (resolved pairs, counting the match).
     pub guess_count: u32,
+    /// Why it went out this round, if it did (during the round or at its end).
+    pub eliminated: Option<EliminationReason>,
 }
 
 /// When and why a team was eliminated, as shown in the final ranking.
@@ -229,10 +231,8 @@ pub enum GameEvent {
     RoundEnded {
         /// The round.
         round: u32,
-        /// Every team that played the round, with its guess count.
+        /// Every team that played the round: matched or not, guess count, elimination.
         results: Vec<TeamRoundResult>,
-        /// Teams eliminated at this round end (time expired, slowest, longform round).
-        eliminated: Vec<TeamId>,
         /// Knockout: when the next round starts; none when the game is over or the next round
         /// starts at once (Longform).
         next_round_at: Option<DateTime<Utc>>,

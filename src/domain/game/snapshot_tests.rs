@@ -86,10 +86,19 @@ fn examples() -> Vec<GameEvent> {
         GameEvent::RoundEnded {
             round: 1,
             results: vec![
-                TeamRoundResult { team_id: team_a, matched: true, guess_count: 2 },
-                TeamRoundResult { team_id: team_b, matched: false, guess_count: 3 },
+                TeamRoundResult {
+                    team_id: team_a,
+                    matched: true,
+                    guess_count: 2,
+                    eliminated: None,
+                },
+                TeamRoundResult {
+                    team_id: team_b,
+                    matched: false,
+                    guess_count: 3,
+                    eliminated: Some(EliminationReason::TimeExpired),
+                },
             ],
-            eliminated: vec![team_b],
             next_round_at: Some(at + Duration::seconds(305)),
             ended_at: at + Duration::seconds(300),
         },

@@ -5,10 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::super::decision::Decision;
 use super::super::errors::GameError;
-use super::super::events::{EliminationReason, GameEvent, TeamRoundResult};
+use super::super::events::{EliminationReason, GameEvent};
 use super::super::options::{GameOptions, KnockoutOptions};
-use super::super::state::TeamStatus;
-use super::{end_game, start_shared_round};
+use super::{emit_round_ended, end_game, round_results, start_shared_round};
 use crate::domain::TeamId;
 
 /// Above this many remaining teams the round-end cut takes [`LARGE_CUT`] teams, else one.
@@ -80,8 +79,9 @@ pub(in crate::domain::game) fn settle(d: &mut Decision<'_>) -> Result<(), GameEr
     let round_in_play = d.state().round_deadline().is_some();
     if alive.len() <= 1 {
         if round_in_play {
-            let results = round_results(d);
-            emit_round_ended(d, results, Vec::new(), None);
+            let round = d.state().round();
+            let results = round_results(d, round);
+            emit_round_ended(d, round, results, None);
         }
         return end_game(d, alive);
     }
@@ -123,38 +123,12 @@ pub(in crate::domain::game) fn start_next_round(
     Ok(())
 }
 
-/// Every team dealt into the round in play, with whether it matched and its guess count.
-fn round_results(d: &Decision<'_>) -> Vec<TeamRoundResult> {
-    let round = d.state().round();
-    d.state()
-        .teams()
-        .iter()
-        .filter(|t| t.round == round)
-        .map(|t| TeamRoundResult {
-            team_id: t.team_id,
-            matched: t.status == TeamStatus::Matched,
-            guess_count: t.guesses,
-        })
-        .collect()
-}
-
-fn emit_round_ended(
-    d: &mut Decision<'_>,
-    results: Vec<TeamRoundResult>,
-    eliminated: Vec<TeamId>,
-    next_round_at: Option<DateTime<Utc>>,
-) {
-    let round = d.state().round();
-    d.emit(GameEvent::RoundEnded { round, results, eliminated, next_round_at, ended_at: d.now });
-}
-
 /// Ends the round in play: teams that did not match are out (`time_expired`), then the slowest
 /// are cut, then the game ends or the next round is scheduled after the pause.
 fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
     let Some(o) = options(d)? else { return Ok(()) };
     let round = d.state().round();
-    let results = round_results(d);
-    let mut eliminated = Vec::new();
+    let results = round_results(d, round);
     let unmatched: Vec<(TeamId, u32)> = d
         .state()
         .teams()
@@ -165,7 +139,6 @@ fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
     for (team_id, guess_count) in unmatched {
         let reason = EliminationReason::TimeExpired;
         d.emit(GameEvent::TeamEliminated { team_id, round, reason, guess_count });
-        eliminated.push(team_id);
     }
     let remaining: Vec<(TeamId, u32)> = d
         .state()
@@ -179,15 +152,14 @@ fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
         let guess_count = remaining.iter().find(|(id, _)| *id == team_id).map_or(0, |(_, g)| *g);
         let reason = EliminationReason::Slowest;
         d.emit(GameEvent::TeamEliminated { team_id, round, reason, guess_count });
-        eliminated.push(team_id);
     }
     let alive = d.alive_teams();
     if alive.len() <= 1 {
-        emit_round_ended(d, results, eliminated, None);
+        emit_round_ended(d, round, results, None);
         return end_game(d, alive);
     }
     let next = d.now + Duration::seconds(i64::from(o.round_delay_seconds.get()));
-    emit_round_ended(d, results, eliminated, Some(next));
+    emit_round_ended(d, round, results, Some(next));
     Ok(())
 }
 

@@ -7,8 +7,7 @@ use super::super::decision::Decision;
 use super::super::errors::GameError;
 use super::super::events::{EliminationReason, GameEvent, TeamRoundResult};
 use super::super::options::GameOptions;
-use super::super::state::TeamStatus;
-use super::{end_game, start_shared_round};
+use super::{emit_round_ended, end_game, round_results, start_shared_round};
 use crate::domain::TeamId;
 
 /// Starts round `round`, which lasts `round_hours`.
@@ -40,17 +39,7 @@ pub(in crate::domain::game) fn end_round_timer(
 /// once.
 fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
     let round = d.state().round();
-    let results: Vec<TeamRoundResult> = d
-        .state()
-        .teams()
-        .iter()
-        .filter(|t| t.status.is_alive())
-        .map(|t| TeamRoundResult {
-            team_id: t.team_id,
-            matched: t.status == TeamStatus::Matched,
-            guess_count: t.guesses,
-        })
-        .collect();
+    let results = round_results(d, round);
     let eliminated = worst_teams(&results);
     for team_id in &eliminated {
         let guess_count =
@@ -62,13 +51,7 @@ fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
             guess_count,
         });
     }
-    d.emit(GameEvent::RoundEnded {
-        round,
-        results,
-        eliminated,
-        next_round_at: None,
-        ended_at: d.now,
-    });
+    emit_round_ended(d, round, results, None);
     let alive = d.alive_teams();
     if alive.len() <= 1 {
         return end_game(d, alive);

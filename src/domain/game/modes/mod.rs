@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use super::deal::deal;
 use super::decision::Decision;
 use super::errors::GameError;
-use super::events::GameEvent;
+use super::events::{GameEvent, TeamRoundResult};
 use super::options::Mode;
+use super::state::TeamStatus;
 use crate::domain::TeamId;
 
 /// Deals the first pairs once the game has started.
@@ -37,6 +38,40 @@ pub(super) fn start_shared_round(
         deal(d, team_id, round)?;
     }
     Ok(())
+}
+
+/// Every team dealt into shared round `round`, with whether it matched and its guess count, as
+/// it stands before the round-end eliminations.
+pub(super) fn round_results(d: &Decision<'_>, round: u32) -> Vec<TeamRoundResult> {
+    d.state()
+        .teams()
+        .iter()
+        .filter(|t| t.round == round)
+        .map(|t| TeamRoundResult {
+            team_id: t.team_id,
+            matched: t.status == TeamStatus::Matched,
+            guess_count: t.guesses,
+            eliminated: None,
+        })
+        .collect()
+}
+
+/// Ends shared round `round` with its summary: `results` from before the round-end
+/// eliminations, completed with every elimination of the round.
+pub(super) fn emit_round_ended(
+    d: &mut Decision<'_>,
+    round: u32,
+    mut results: Vec<TeamRoundResult>,
+    next_round_at: Option<DateTime<Utc>>,
+) {
+    for result in &mut results {
+        if let Some(TeamStatus::Eliminated { round: out_in, reason, .. }) =
+            d.team(result.team_id).map(|t| t.status)
+        {
+            result.eliminated = (out_in == round).then_some(reason);
+        }
+    }
+    d.emit(GameEvent::RoundEnded { round, results, next_round_at, ended_at: d.now });
 }
 
 /// Points a match earns in `mode`.

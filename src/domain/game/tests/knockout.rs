@@ -20,7 +20,11 @@ fn expire(round: u32, deadline_secs: i64) -> GameCommand {
 }
 
 fn result(n: u8, matched: bool, guess_count: u32) -> TeamRoundResult {
-    TeamRoundResult { team_id: team_id(n), matched, guess_count }
+    TeamRoundResult { team_id: team_id(n), matched, guess_count, eliminated: None }
+}
+
+fn out(n: u8, matched: bool, guess_count: u32, reason: EliminationReason) -> TeamRoundResult {
+    TeamRoundResult { team_id: team_id(n), matched, guess_count, eliminated: Some(reason) }
 }
 
 #[test]
@@ -83,8 +87,11 @@ fn the_round_ends_when_every_team_matched_and_the_slowest_is_cut() {
             },
             GameEvent::RoundEnded {
                 round: 1,
-                results: vec![result(1, true, 1), result(2, true, 2), result(3, true, 3)],
-                eliminated: vec![team_id(3)],
+                results: vec![
+                    result(1, true, 1),
+                    result(2, true, 2),
+                    out(3, true, 3, EliminationReason::Slowest),
+                ],
                 next_round_at: Some(secs(65)),
                 ended_at: secs(60),
             },
@@ -119,7 +126,12 @@ fn teams_that_did_not_match_by_the_deadline_are_eliminated_then_the_slowest() {
     };
     assert_eq!(
         results,
-        &[result(1, true, 1), result(2, true, 2), result(3, false, 1), result(4, true, 1)]
+        &[
+            result(1, true, 1),
+            out(2, true, 2, EliminationReason::Slowest),
+            out(3, false, 1, EliminationReason::TimeExpired),
+            result(4, true, 1),
+        ]
     );
     assert_eq!(*next_round_at, Some(secs(305)));
 }
@@ -146,7 +158,8 @@ fn when_every_team_ties_nobody_is_cut() {
     assert!(eliminations(&events).is_empty());
     assert!(matches!(
         events.last(),
-        Some(GameEvent::RoundEnded { eliminated, next_round_at: Some(_), .. }) if eliminated.is_empty()
+        Some(GameEvent::RoundEnded { results, next_round_at: Some(_), .. })
+            if results.iter().all(|r| r.eliminated.is_none())
     ));
 }
 
