@@ -19,9 +19,20 @@ pub enum ForbiddenBy {
 impl std::fmt::Display for ForbiddenBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            ForbiddenBy::DealtPair => "it is in your pair this round",
-            ForbiddenBy::ForbiddenList => "it is on your forbidden list",
+            ForbiddenBy::DealtPair => "in your pair this round",
+            ForbiddenBy::ForbiddenList => "on your forbidden list",
         })
+    }
+}
+
+fn forbidden_message(word: &str, forbidden: &str, by: ForbiddenBy) -> String {
+    if word == forbidden {
+        format!("\"{word}\" is not allowed: it is {by}; answer another word")
+    } else {
+        format!(
+            "\"{word}\" is not allowed: it is a form of \"{forbidden}\", which is {by}; \
+             answer another word"
+        )
     }
 }
 
@@ -108,7 +119,7 @@ pub enum GameError {
     #[error("{0}")]
     InvalidAnswer(#[from] InvalidWord),
     /// The answer is a forbidden word or a variant of one.
-    #[error("\"{word}\" is not allowed: {by} (\"{forbidden}\"); answer another word")]
+    #[error("{}", forbidden_message(word, forbidden, *by))]
     ForbiddenWord {
         /// The answer.
         word: String,

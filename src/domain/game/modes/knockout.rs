@@ -177,3 +177,36 @@ pub(in crate::domain::game) fn cut_slowest(teams: &[(TeamId, u32)], size: usize)
     }
     cut
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn teams(counts: &[u32]) -> Vec<(TeamId, u32)> {
+        counts.iter().enumerate().map(|(i, c)| (TeamId(Uuid::from_u128(i as u128)), *c)).collect()
+    }
+
+    fn cut(counts: &[u32], size: usize) -> Vec<u32> {
+        let field = teams(counts);
+        let out = cut_slowest(&field, size);
+        field.iter().filter(|(id, _)| out.contains(id)).map(|(_, c)| *c).collect()
+    }
+
+    #[test]
+    fn the_slowest_cut_takes_the_highest_counts_with_their_ties() {
+        let table: [(&str, &[u32], usize, &[u32]); 7] = [
+            ("one slowest", &[1, 3, 2], 1, &[3]),
+            ("a tie at the cut goes together", &[1, 3, 3], 1, &[3, 3]),
+            ("all tied: nobody", &[2, 2, 2], 1, &[]),
+            ("a single team is never cut", &[5], 1, &[]),
+            ("three slowest", &[1, 1, 1, 1, 1, 1, 2, 3, 4, 5], 3, &[3, 4, 5]),
+            ("ties with the third go too", &[1, 1, 1, 1, 1, 2, 2, 2, 4, 5], 3, &[2, 2, 2, 4, 5]),
+            ("a cut of everyone is no cut", &[2, 2, 2, 2, 2, 2, 2, 2, 2], 3, &[]),
+        ];
+        for (case, counts, size, expected) in table {
+            assert_eq!(cut(counts, size), expected, "{case}");
+        }
+    }
+}

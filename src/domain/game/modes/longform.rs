@@ -75,3 +75,43 @@ pub(in crate::domain::game) fn worst_teams(results: &[TeamRoundResult]) -> Vec<T
     }
     cut
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    /// A team's round: matched, guess count.
+    type Line = (bool, u32);
+
+    fn worst(lines: &[Line]) -> Vec<usize> {
+        let results: Vec<TeamRoundResult> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (matched, guess_count))| TeamRoundResult {
+                team_id: TeamId(Uuid::from_u128(i as u128)),
+                matched: *matched,
+                guess_count: *guess_count,
+                eliminated: None,
+            })
+            .collect();
+        let out = worst_teams(&results);
+        (0..results.len()).filter(|i| out.contains(&results[*i].team_id)).collect()
+    }
+
+    #[test]
+    fn the_worst_teams_are_the_most_guesses_with_not_matching_worst_of_all() {
+        let table: [(&str, &[Line], &[usize]); 6] = [
+            ("most guesses", &[(true, 1), (true, 4), (true, 2)], &[1]),
+            ("tied most guesses", &[(true, 4), (true, 4), (true, 2)], &[0, 1]),
+            ("no match is worse than any count", &[(true, 9), (false, 1), (true, 2)], &[1]),
+            ("every non-matching team", &[(false, 0), (false, 7), (true, 2)], &[0, 1]),
+            ("all tied: nobody", &[(true, 3), (true, 3), (true, 3)], &[]),
+            ("nobody matched: nobody", &[(false, 3), (false, 1), (false, 0)], &[]),
+        ];
+        for (case, lines, expected) in table {
+            assert_eq!(worst(lines), expected, "{case}");
+        }
+    }
+}

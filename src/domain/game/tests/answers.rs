@@ -151,6 +151,29 @@ fn an_invalid_answer_is_rejected_with_its_reason_and_does_not_count() {
 }
 
 #[test]
+fn a_forbidden_word_is_explained_to_the_player() {
+    let same = GameError::ForbiddenWord {
+        word: "river".into(),
+        forbidden: "river".into(),
+        by: ForbiddenBy::DealtPair,
+    };
+    assert_eq!(
+        same.to_string(),
+        "\"river\" is not allowed: it is in your pair this round; answer another word"
+    );
+    let variant = GameError::ForbiddenWord {
+        word: "cats".into(),
+        forbidden: "cat".into(),
+        by: ForbiddenBy::ForbiddenList,
+    };
+    assert_eq!(
+        variant.to_string(),
+        "\"cats\" is not allowed: it is a form of \"cat\", which is on your forbidden list; \
+         answer another word"
+    );
+}
+
+#[test]
 fn a_word_of_the_dealt_pair_is_forbidden_for_the_round() {
     GameTest::given(race()).when(answer(a(1), "River")).then_expect_error(
         GameError::ForbiddenWord {
