@@ -25,6 +25,9 @@ pub(super) fn forbidden_match<'w>(
 }
 
 /// Whether a generation word may be dealt to players with these forbidden lists.
+///
+/// Decision (rules silent): a word that is a variant of a forbidden word (plural, spelling,
+/// inflection) is redrawn as well, since the players could not answer it anyway.
 fn allowed(words: &WordService, word: &str, lists: &[&[String]]) -> bool {
     let Ok(parsed) = words.parse_answer(word) else {
         // A generation word outside the dictionary cannot be a variant; compare it literally.
@@ -80,6 +83,10 @@ pub(super) fn deal(d: &mut Decision<'_>, team_id: TeamId, round: u32) -> Result<
 
 /// Refuses an answer that is a word of the round's dealt pair, or on the player's forbidden
 /// list, or a variant of either.
+///
+/// Decision (rules silent): "the team's current dealt pair" is the pair dealt at the start of the
+/// round; it stays forbidden after misses replace the pair in play. Lists are per player, so a
+/// player may answer the word the partner gave last (it is only on the partner's list).
 pub(super) fn check_not_forbidden(
     words: &WordService,
     candidate: &Word,

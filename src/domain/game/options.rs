@@ -238,7 +238,7 @@ whole_option!(
 whole_option!(
     /// Knockout: the pause between a round's summary and the next round, in seconds.
     RoundDelaySeconds, "round_delay_seconds", 0..=60, default 5,
-    "time to read the summary; a minute at most so players do not drift away"
+    "time to read the summary; a minute at most so players do not drift away (the range is our choice: the rule book gives none)"
 );
 
 /// Two Player: the highest average guesses per round that still wins. A decimal from 1 to 12.

@@ -53,7 +53,10 @@ pub(in crate::domain::game) fn after_miss(
     settle(d)
 }
 
-/// `give up` in Knockout: the team forfeits and is eliminated at once, even between rounds.
+/// `give up` in Knockout: the team forfeits and is eliminated at once.
+///
+/// Decision (rules silent): a forfeit is accepted between rounds as well, and a team that already
+/// matched this round may still forfeit.
 pub(in crate::domain::game) fn forfeit(
     d: &mut Decision<'_>,
     team_id: TeamId,

@@ -35,8 +35,10 @@ pub(in crate::domain::game) fn end_round_timer(
     Ok(())
 }
 
-/// Ends the round: eliminates the worst team(s), then ends the game or starts the next round at
-/// once.
+/// Ends the round: eliminates the worst team(s), then ends the game or starts the next round.
+///
+/// Decision (rules silent): the next round starts at once when the previous one ends, with new
+/// pairs for every remaining team and a fresh `round_hours` deadline.
 fn end_round(d: &mut Decision<'_>) -> Result<(), GameError> {
     let round = d.state().round();
     let results = round_results(d, round);

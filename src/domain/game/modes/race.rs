@@ -51,7 +51,8 @@ pub(in crate::domain::game) fn after_match(
 ///
 /// Decision (rules silent): the give up is recorded as the attempt after the pair's resolved
 /// guesses; it does not enter the average guesses per match, which counts matched pairs only
-/// (Golf Race charges its point instead). An answer already given to the pair is dropped.
+/// (Golf Race charges its point instead). An answer already given to the abandoned pair is
+/// dropped and does not enter the forbidden list, since that pair never resolved.
 pub(in crate::domain::game) fn abandon_pair(
     d: &mut Decision<'_>,
     team: &TeamInGame,

@@ -23,9 +23,12 @@ fn by_average(a: &TeamInGame, b: &TeamInGame) -> Ordering {
     }
 }
 
-/// How long a team lasted; larger is better. Teams still in the game last longest; within a
-/// round, mid-round exits (guess limit, forfeit) come before round-end exits and keep their order,
-/// `time_expired` before `slowest`, and teams that went out together tie.
+/// How long a team lasted; larger is better.
+///
+/// Decision (rules silent): teams still in the game rank first; then later rounds rank above
+/// earlier ones; within a round, mid-round exits (guess limit, forfeit) rank below round-end
+/// exits and by their order, `time_expired` below `slowest`, and teams that went out together
+/// share a rank.
 fn survival(team: &TeamInGame) -> (u32, u32, u32, u32) {
     match team.status {
         TeamStatus::Eliminated { round, reason, order } => match reason {
