@@ -79,7 +79,10 @@ pub(in crate::domain::game) fn match_points(mode: Mode, guess_count: u32) -> i32
 }
 
 /// What follows a team's match.
-pub(in crate::domain::game) fn after_match(d: &mut Decision<'_>, team_id: TeamId) -> Result<(), GameError> {
+pub(in crate::domain::game) fn after_match(
+    d: &mut Decision<'_>,
+    team_id: TeamId,
+) -> Result<(), GameError> {
     match d.mode()? {
         Mode::TwoPlayer => two_player::after_match(d),
         Mode::Knockout => knockout::settle(d),
@@ -102,7 +105,10 @@ pub(in crate::domain::game) fn after_miss(
 }
 
 /// Ends the game with `winners` and the mode's ranking of every team.
-pub(in crate::domain::game) fn end_game(d: &mut Decision<'_>, winners: Vec<TeamId>) -> Result<(), GameError> {
+pub(in crate::domain::game) fn end_game(
+    d: &mut Decision<'_>,
+    winners: Vec<TeamId>,
+) -> Result<(), GameError> {
     let mode = d.mode()?;
     let ranking = ranking::rank(mode, d.state().teams());
     d.emit(GameEvent::GameEnded { winners, ranking, ended_at: d.now });
