@@ -502,7 +502,8 @@ async fn command_registrations_and_interaction_responses_are_recorded() {
         .contexts([InteractionContextType::Guild, InteractionContextType::BotDm])
         .build();
 
-    let echoed = http.interaction(app).set_global_commands(&[guess.clone()]).await.expect("set");
+    let echoed =
+        http.interaction(app).set_global_commands(std::slice::from_ref(&guess)).await.expect("set");
     assert_eq!(echoed.models().await.expect("json")[0].name, "guess");
     http.interaction(app).set_guild_commands(Id::new(GUILD), &[guess]).await.expect("set");
     let registrations = fake.recorded().command_registrations;
@@ -566,5 +567,56 @@ async fn a_deferred_response_is_completed_through_the_webhook() {
     assert_eq!(
         webhooks.iter().map(|w| w.target.as_str()).collect::<Vec<_>>(),
         ["@original", "followup"]
+    );
+}
+
+#[tokio::test]
+async fn a_shard_resumes_after_the_gateway_closes_with_4000() {
+    let fake = FakeDiscord::start_with(config_with_guild()).await;
+    let mut events = drive(shard(&fake, all_intents(), ShardId::ONE));
+    let alice = fake.user(ALICE, "alice");
+    fake.wait_until_ready(1, WAIT).await.expect("the shard identified");
+
+    assert_eq!(fake.close_connections(4000), 1);
+    alice.say_in_dm("sent while closed");
+
+    assert_eq!(next_content(&mut events).await, "sent while closed");
+    let recorded = fake.recorded();
+    assert_eq!(recorded.identifies.len(), 1);
+    assert!(recorded.resumes.iter().any(|r| r.accepted && r.replayed >= 1));
+}
+
+#[tokio::test]
+async fn the_current_user_the_application_and_message_edits_are_served() {
+    let fake = FakeDiscord::start().await;
+    let alice = fake.user(ALICE, "alice");
+    let http = client(&fake);
+
+    let me = http.current_user().await.expect("me").model().await.expect("json");
+    assert_eq!(me.id.get(), fake.bot_id());
+    assert!(me.bot);
+    let app = http.current_user_application().await.expect("app").model().await.expect("json");
+    assert_eq!(app.id.get(), fake.application_id());
+
+    let channel = Id::new(alice.dm_channel());
+    let sent = http
+        .create_message(channel)
+        .content("Lobby")
+        .await
+        .expect("sent")
+        .model()
+        .await
+        .expect("json");
+    let edited = http
+        .update_message(channel, sent.id)
+        .content(Some("Lobby: 2 teams"))
+        .await
+        .expect("edited");
+    assert_eq!(edited.model().await.expect("json").content, "Lobby: 2 teams");
+    let edits = fake.recorded().message_edits;
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        (edits[0].message_id, edits[0].text()),
+        (sent.id.get(), "Lobby: 2 teams".to_owned())
     );
 }

@@ -463,6 +463,14 @@ impl State {
         targets.len()
     }
 
+    pub(crate) fn close_connections(&mut self, code: u16) -> usize {
+        let targets = self.live_connections(None);
+        for (_, _, connection) in &targets {
+            self.send_on(*connection, Outgoing::Close(code));
+        }
+        targets.len()
+    }
+
     pub(crate) fn send_invalid_session(&mut self, shard: Option<u32>, resumable: bool) -> usize {
         let targets = self.live_connections(shard);
         for (id, session, connection) in &targets {

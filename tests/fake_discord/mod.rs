@@ -22,8 +22,8 @@ use tokio::sync::watch;
 pub use gateway::{BotFrame, Dispatched, GatewayConnection, Identify, Resume};
 pub use model::Place;
 pub use rest::{
-    CommandRegistration, DuplicateNonce, Failure, InteractionResponse, RestRequest, RouteMatcher,
-    SentMessage, WebhookMessage,
+    CommandRegistration, DuplicateNonce, Failure, InteractionResponse, MessageEdit, RestRequest,
+    RouteMatcher, SentMessage, WebhookMessage,
 };
 pub use users::{ScriptedUser, SlashInteraction};
 
@@ -114,6 +114,8 @@ pub struct Recorded {
     pub requests: Vec<RestRequest>,
     /// Every message created through `POST /channels/{id}/messages` (not duplicates).
     pub messages: Vec<SentMessage>,
+    /// Every edit of a message the bot created.
+    pub message_edits: Vec<MessageEdit>,
     /// Sends dropped because `enforce_nonce` matched an earlier message.
     pub duplicate_nonces: Vec<DuplicateNonce>,
     /// Every bulk command registration.
@@ -440,6 +442,13 @@ impl FakeDiscord {
     /// Sends INVALID_SESSION (op 9) to one shard's connection.
     pub fn send_invalid_session_to(&self, shard: u32, resumable: bool) -> usize {
         self.shared.update(|s| s.send_invalid_session(Some(shard), resumable))
+    }
+
+    /// Closes every live connection with a WebSocket close `code` (e.g. 4000 "unknown
+    /// error", which twilight resumes after); returns how many were closed. Sessions stay
+    /// resumable.
+    pub fn close_connections(&self, code: u16) -> usize {
+        self.shared.update(|s| s.close_connections(code))
     }
 
     /// Fails the next request matching `route` with `failure`.

@@ -111,6 +111,24 @@ impl SentMessage {
     }
 }
 
+/// An edit of a message the bot created (`PATCH /channels/{id}/messages/{id}`).
+#[derive(Clone, Debug)]
+pub struct MessageEdit {
+    /// The channel.
+    pub channel_id: u64,
+    /// The edited message.
+    pub message_id: u64,
+    /// The request body.
+    pub body: Value,
+}
+
+impl MessageEdit {
+    /// The content plus the text of every embed, newline-joined.
+    pub fn text(&self) -> String {
+        visible_text(&self.body)
+    }
+}
+
 /// A send the fake dropped because `enforce_nonce` matched an earlier message.
 #[derive(Clone, Debug)]
 pub struct DuplicateNonce {
@@ -213,6 +231,7 @@ enum Route {
     Gateway,
     GatewayBot,
     CurrentUser,
+    CurrentApplication,
     CreateDm,
     CreateMessage(u64),
     EditMessage(u64, u64),
@@ -231,6 +250,7 @@ fn parse_route(method: &str, path: &str) -> Route {
         ("GET", ["gateway"]) => Route::Gateway,
         ("GET", ["gateway", "bot"]) => Route::GatewayBot,
         ("GET", ["users", "@me"]) => Route::CurrentUser,
+        ("GET", ["applications", "@me"]) => Route::CurrentApplication,
         ("POST", ["users", "@me", "channels"]) => Route::CreateDm,
         ("POST", ["channels", c, "messages"]) => id(c).map_or(Route::Unknown, Route::CreateMessage),
         ("PATCH", ["channels", c, "messages", m]) => match (id(c), id(m)) {
@@ -303,7 +323,7 @@ impl Reply {
 fn bucket_of(route: &Route) -> &'static str {
     match route {
         Route::Gateway | Route::GatewayBot => "fake-gateway",
-        Route::CurrentUser => "fake-users-me",
+        Route::CurrentUser | Route::CurrentApplication => "fake-me",
         Route::CreateDm => "fake-create-dm",
         Route::CreateMessage(_) | Route::EditMessage(..) | Route::DeleteMessage(..) => {
             "fake-channel-messages"
@@ -496,6 +516,22 @@ impl State {
                 model::current_user(self.config.bot_id, &self.config.bot_name),
                 bucket,
             ),
+            Route::CurrentApplication => Reply::json(
+                200,
+                json!({
+                    "id": self.config.application_id.to_string(),
+                    "name": self.config.bot_name,
+                    "description": "",
+                    "icon": null,
+                    "bot_public": true,
+                    "bot_require_code_grant": false,
+                    "flags": 0,
+                    "team": null,
+                    "verify_key": "",
+                    "bot": self.user_json(self.config.bot_id),
+                }),
+                bucket,
+            ),
             Route::CreateDm => {
                 let recipient = match &body["recipient_id"] {
                     Value::String(s) => s.parse::<u64>().ok(),
@@ -511,19 +547,26 @@ impl State {
                 }
             }
             Route::CreateMessage(channel) => self.create_message(channel, body, bucket),
-            Route::EditMessage(_, message) => match self.rest.message_json.get_mut(&message) {
-                Some(json) => {
-                    if let Some(content) = body.get("content") {
-                        json["content"] = content.clone();
+            Route::EditMessage(channel_id, message_id) => {
+                match self.rest.message_json.get_mut(&message_id) {
+                    Some(json) => {
+                        self.recorded.message_edits.push(MessageEdit {
+                            channel_id,
+                            message_id,
+                            body: body.clone(),
+                        });
+                        if let Some(content) = body.get("content") {
+                            json["content"] = content.clone();
+                        }
+                        if body.get("embeds").is_some() {
+                            json["embeds"] = echo_embeds(body);
+                        }
+                        json["edited_timestamp"] = Value::from(model::timestamp());
+                        Reply::json(200, json.clone(), bucket)
                     }
-                    if body.get("embeds").is_some() {
-                        json["embeds"] = echo_embeds(body);
-                    }
-                    json["edited_timestamp"] = Value::from(model::timestamp());
-                    Reply::json(200, json.clone(), bucket)
+                    None => Reply::error(404, 10008, "Unknown Message", bucket),
                 }
-                None => Reply::error(404, 10008, "Unknown Message", bucket),
-            },
+            }
             Route::DeleteMessage(..) => Reply::empty(bucket),
             Route::SetCommands(guild_id) => {
                 self.recorded
