@@ -620,3 +620,27 @@ async fn the_current_user_the_application_and_message_edits_are_served() {
         (sent.id.get(), "Lobby: 2 teams".to_owned())
     );
 }
+
+#[tokio::test]
+async fn the_bots_own_messages_and_other_bots_messages_reach_the_shard_marked_as_bots() {
+    let fake = FakeDiscord::start_with(config_with_guild()).await;
+    let mut shard = shard(&fake, all_intents(), ShardId::ONE);
+    let helper = fake.other_bot(BOB, "helperbot");
+
+    client(&fake).create_message(Id::new(CHANNEL)).content("Game over").await.expect("sent");
+    helper.say_in_guild(GUILD, CHANNEL, "wmok");
+
+    let mut authors = Vec::new();
+    while authors.len() < 2 {
+        let author = next(&mut shard, |e| match e {
+            Event::MessageCreate(m) => Some((m.author.id.get(), m.author.bot, m.content.clone())),
+            _ => None,
+        })
+        .await;
+        authors.push(author);
+    }
+    assert_eq!(
+        authors,
+        [(fake.bot_id(), true, "Game over".to_owned()), (BOB, true, "wmok".to_owned())]
+    );
+}

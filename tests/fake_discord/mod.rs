@@ -47,6 +47,9 @@ pub struct FakeConfig {
     pub heartbeat_interval: Duration,
     /// The guilds the bot is in when it connects.
     pub guilds: Vec<GuildSpec>,
+    /// Whether a message the bot creates comes back to it as MESSAGE_CREATE, as on Discord
+    /// (so the bot must ignore itself).
+    pub echo_bot_messages: bool,
 }
 
 impl Default for FakeConfig {
@@ -60,6 +63,7 @@ impl Default for FakeConfig {
             max_concurrency: 1,
             heartbeat_interval: Duration::from_millis(1_000),
             guilds: Vec::new(),
+            echo_bot_messages: true,
         }
     }
 }
@@ -409,6 +413,19 @@ impl FakeDiscord {
             s.users.entry(id).or_insert_with(|| UserInfo {
                 name: name.to_owned(),
                 bot: false,
+                dm_channel: None,
+                dms_closed: false,
+            });
+        });
+        ScriptedUser::new(self.clone(), id)
+    }
+
+    /// Another bot account the test controls (its messages carry `author.bot = true`).
+    pub fn other_bot(&self, id: u64, name: &str) -> ScriptedUser {
+        self.shared.update(|s| {
+            s.users.entry(id).or_insert_with(|| UserInfo {
+                name: name.to_owned(),
+                bot: true,
                 dm_channel: None,
                 dms_closed: false,
             });

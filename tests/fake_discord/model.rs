@@ -303,6 +303,14 @@ pub fn mentioned_ids(text: &str) -> Vec<u64> {
     ids
 }
 
+/// A stable id for a registered command, derived from its name.
+pub fn command_id(name: &str) -> u64 {
+    let hash = name
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    4_300_000_000_000_000 + hash % 1_000_000_000_000
+}
+
 /// A string option for a slash command.
 pub fn opt_str(name: &str, value: &str) -> Value {
     json!({"name": name, "type": 3, "value": value})

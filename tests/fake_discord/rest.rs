@@ -638,6 +638,13 @@ impl State {
             self.rest.nonces.insert(nonce.clone(), id);
         }
         self.rest.message_json.insert(id, json.clone());
+        if self.config.echo_bot_messages {
+            let mut echo = json.clone();
+            if guild_id.is_some() {
+                echo["member"] = model::member(None, &[]);
+            }
+            self.dispatch("MESSAGE_CREATE", echo);
+        }
         self.recorded.messages.push(SentMessage {
             id,
             channel_id: channel,

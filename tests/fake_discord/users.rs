@@ -120,7 +120,7 @@ impl ScriptedUser {
                 resolved_users.insert(user_id.to_string(), s.user_json(user_id));
             });
             let mut data = json!({
-                "id": format!("{}", 4_300_000_000_000_000u64 + u64::from(name.bytes().map(u32::from).sum::<u32>())),
+                "id": model::command_id(name).to_string(),
                 "name": name,
                 "type": 1,
                 "options": options,
