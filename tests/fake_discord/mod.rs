@@ -22,7 +22,7 @@ use tokio::sync::watch;
 pub use gateway::{BotFrame, Dispatched, GatewayConnection, Identify, Resume};
 pub use model::Place;
 pub use rest::{
-    CommandRegistration, DuplicateNonce, Failure, InteractionResponse, MessageEdit, RestRequest,
+    CommandRegistration, DuplicateNonce, Failure, InteractionReply, MessageEdit, RestRequest,
     RouteMatcher, SentMessage, WebhookMessage,
 };
 pub use users::{ScriptedUser, SlashInteraction};
@@ -125,7 +125,7 @@ pub struct Recorded {
     /// Every bulk command registration.
     pub command_registrations: Vec<CommandRegistration>,
     /// Every interaction callback.
-    pub interaction_responses: Vec<InteractionResponse>,
+    pub interaction_responses: Vec<InteractionReply>,
     /// Every webhook call of an interaction: edits of the original and follow-ups.
     pub webhook_messages: Vec<WebhookMessage>,
 }
@@ -569,7 +569,7 @@ impl FakeDiscord {
         &self,
         interaction_id: u64,
         timeout: Duration,
-    ) -> Result<InteractionResponse, WaitTimeout> {
+    ) -> Result<InteractionReply, WaitTimeout> {
         self.wait_for(&format!("the response to interaction {interaction_id}"), timeout, |r| {
             r.interaction_responses.iter().find(|i| i.interaction_id == interaction_id).cloned()
         })

@@ -163,7 +163,7 @@ impl CommandRegistration {
 
 /// One interaction callback.
 #[derive(Clone, Debug)]
-pub struct InteractionResponse {
+pub struct InteractionReply {
     /// The interaction.
     pub interaction_id: u64,
     /// The token in the URL.
@@ -178,7 +178,7 @@ pub struct InteractionResponse {
     pub elapsed: Duration,
 }
 
-impl InteractionResponse {
+impl InteractionReply {
     /// The visible text of the response, or `None` when it has none (e.g. deferred).
     pub fn text(&self) -> Option<String> {
         Some(visible_text(&self.data)).filter(|t| !t.is_empty())
@@ -706,7 +706,7 @@ impl State {
         if let Err(problem) = validate_message(&data) {
             return Reply::error(400, 50035, &format!("Invalid Form Body: {problem}"), bucket);
         }
-        self.recorded.interaction_responses.push(InteractionResponse {
+        self.recorded.interaction_responses.push(InteractionReply {
             interaction_id: id,
             token: token.to_owned(),
             user_id: Some(info.user_id),

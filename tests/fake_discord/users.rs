@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::model::{self, MessageParts, Place};
-use super::{
-    FakeDiscord, GuildSpec, InteractionInfo, InteractionResponse, SentMessage, WaitTimeout,
-};
+use super::{FakeDiscord, GuildSpec, InteractionInfo, InteractionReply, SentMessage, WaitTimeout};
 
 /// A slash command a scripted user sent; use its id to find the bot's answer.
 #[derive(Clone, Debug)]
@@ -209,7 +207,7 @@ impl ScriptedUser {
     }
 
     /// Every interaction callback the bot made to this user's slash commands.
-    pub fn interaction_responses(&self) -> Vec<InteractionResponse> {
+    pub fn interaction_responses(&self) -> Vec<InteractionReply> {
         self.fake.shared.read(|s| {
             s.recorded
                 .interaction_responses
