@@ -74,9 +74,10 @@ impl Verdict {
     }
 }
 
-/// The verdict on two normalised dictionary words. Equal words match on themselves; otherwise
-/// the alphabetically first shared normal form is the one reported, so the answer is the same
-/// whichever word comes first.
+/// The verdict on two normalised dictionary words. Equal words match on themselves. Otherwise,
+/// of the normal forms they share, the closest relation wins ("travelled" and "traveled" are a
+/// spelling of one form before they are inflections of "travel"), then the alphabetically first
+/// form, so the answer is the same whichever word comes first.
 pub(super) fn verdict(lexicon: &Lexicon, a: &str, b: &str) -> Verdict {
     if a == b {
         return Verdict::Match { on: a.to_owned(), reason: MatchReason::Identical };
@@ -92,9 +93,7 @@ pub(super) fn verdict(lexicon: &Lexicon, a: &str, b: &str) -> Verdict {
             let reason = reason_a.combine(*reason_b);
             let better = match &best {
                 None => true,
-                Some((on, kept)) => {
-                    form_a < on || (form_a == on && reason.weight() > kept.weight())
-                }
+                Some((on, kept)) => (reason.weight(), form_a) < (kept.weight(), on),
             };
             if better {
                 best = Some((form_a.clone(), reason));

@@ -68,6 +68,8 @@ NOUN_RULES = [
     ("ves", "f"),
     ("ves", "fe"),
 ]
+# Irregular plurals WordNet files as nouns of their own rather than in noun.exc.
+EXTRA_PLURALS = {"people": "person"}
 # Verb inflection rules (WordNet's morphy, plus -ied -> -y); consonant doubling is handled apart.
 VERB_RULES = [
     ("s", ""),
@@ -347,10 +349,19 @@ def main():
     alt_words = scowl_words(ALT_CATEGORIES, DICT_SIZES) - us_words
     contractions = scowl_words(("english",), DICT_SIZES, kind="contractions")
     dictionary = us_words | alt_words | contractions
+    # "café" is in SCOWL but "cafe" is what most keyboards type: accept the plain spelling too.
+    for word in sorted(dictionary):
+        plain = strip_accents(word)
+        if plain != word and well_formed(plain):
+            if plain not in dictionary:
+                us_words.add(plain)
+            dictionary.add(plain)
 
     nouns = wordnet_index("noun")
     verbs = wordnet_index("verb")
     noun_exc = wordnet_exceptions("noun")
+    for plural, singular in EXTRA_PLURALS.items():
+        noun_exc[plural].add(singular)
     verb_exc = wordnet_exceptions("verb")
     to_us = spelling_map(dictionary, us_words, alt_words)
     counts = tag_counts()
