@@ -428,11 +428,7 @@ def main():
                 normal[nf] = kind
         normal.pop(word, None)
         if normal:
-            normal[us(word)] = normal.get(us(word), "s") if us(word) != word else "="
             forms[word] = normal
-    for word, normal in forms.items():
-        if normal.get(word) == "=":
-            del normal[word]
 
     def normal_forms(word):
         found = {us(word): "s" if us(word) != word else "="}
