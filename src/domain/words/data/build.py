@@ -407,7 +407,8 @@ def main():
         for base in verb_bases:
             # Two-letter verbs ("go", "do", "be", "ax") are exact: goes, going, doing, being.
             short_ok = len(base) == 2 and word in (base + "es", base + "ing", base + "ed")
-            if (len(base) >= MIN_RULE_BASE or short_ok) and base in dictionary and known(base, verbs):
+            long_enough = len(base) >= MIN_RULE_BASE or short_ok
+            if long_enough and base in dictionary and known(base, verbs):
                 found.append((base, "i"))
         return [(b, k) for b, k in found if b != word]
 
