@@ -359,6 +359,8 @@ def main():
 
     nouns = wordnet_index("noun")
     verbs = wordnet_index("verb")
+    adjectives = wordnet_index("adj")
+    adverbs = wordnet_index("adv")
     noun_exc = wordnet_exceptions("noun")
     for plural, singular in EXTRA_PLURALS.items():
         noun_exc[plural].add(singular)
@@ -479,6 +481,9 @@ def main():
             continue  # mostly used as a verb or adjective ("fly", "light")
         if noun_count == 0 and other_count > 0:
             continue  # only ever seen as a verb or adjective in WordNet's tagged corpus
+        other_senses = sum(len(index.get(word, ())) for index in (verbs, adjectives, adverbs))
+        if noun_count == 0 and other_count == 0 and other_senses > len(offsets):
+            continue  # never tagged, and more verb or adjective senses than noun ones ("hone")
         generation.append(word)
     write(os.path.join(HERE, "dictionary.txt"), sorted(dictionary))
     write(
