@@ -47,7 +47,22 @@ pub enum WordsQuery {
 pub fn words_report(words: &WordService, query: &WordsQuery) -> String {
     match query {
         WordsQuery::Valid { word } => match words.parse_answer(word) {
-            Ok(w) => format!("valid: \"{w}\" is in the dictionary"),
+            Ok(w) => {
+                let related: Vec<String> = words
+                    .normal_forms(&w)
+                    .into_iter()
+                    .filter(|(form, _)| form != w.as_str())
+                    .map(|(form, reason)| format!("\"{form}\" ({reason})"))
+                    .collect();
+                if related.is_empty() {
+                    format!("valid: \"{w}\" is in the dictionary")
+                } else {
+                    format!(
+                        "valid: \"{w}\" is in the dictionary; it reads as {}",
+                        related.join(", ")
+                    )
+                }
+            }
             Err(e) => format!("invalid: {e}"),
         },
         WordsQuery::Match { a, b } => {
@@ -58,7 +73,7 @@ pub fn words_report(words: &WordService, query: &WordsQuery) -> String {
             };
             match words.verdict(&a, &b) {
                 Verdict::Match { on, reason } => {
-                    format!("match: \"{a}\" and \"{b}\" both read as \"{on}\" ({reason:?})")
+                    format!("match: \"{a}\" and \"{b}\" both read as \"{on}\" ({reason})")
                 }
                 Verdict::NoMatch => format!("no match: \"{a}\" and \"{b}\" are different words"),
             }
