@@ -116,6 +116,14 @@ pub enum GameCommand {
         /// The clock end the timer was armed for.
         clock_ends_at: DateTime<Utc>,
     },
+    /// Gives a finished game its replay name, chosen (unique per database) by the replay-naming
+    /// process manager after `GameEnded`. Naming an already named game again changes nothing.
+    NameReplay {
+        /// The game's guild.
+        guild: GuildId,
+        /// The name, `<word>-<NNN>`.
+        name: String,
+    },
     /// Timer: a Longform round's time is up.
     EndLongformRound {
         /// The game's guild.
@@ -138,6 +146,7 @@ impl GameCommand {
             | GameCommand::CancelGame { guild, .. }
             | GameCommand::SubmitAnswer { guild, .. }
             | GameCommand::GiveUp { guild, .. }
+            | GameCommand::NameReplay { guild, .. }
             | GameCommand::ExpireRound { guild, .. }
             | GameCommand::StartNextRound { guild, .. }
             | GameCommand::EndClock { guild, .. }
@@ -155,6 +164,7 @@ impl GameCommand {
             GameCommand::CancelGame { .. } => "cancel_game",
             GameCommand::SubmitAnswer { .. } => "submit_answer",
             GameCommand::GiveUp { .. } => "give_up",
+            GameCommand::NameReplay { .. } => "name_replay",
             GameCommand::ExpireRound { .. } => "expire_round",
             GameCommand::StartNextRound { .. } => "start_next_round",
             GameCommand::EndClock { .. } => "end_clock",

@@ -94,6 +94,12 @@ pub enum GameError {
     /// A play command before the game started.
     #[error("the game has not started yet")]
     NotStarted,
+    /// A replay name for a game that has not ended.
+    #[error("only a finished game gets a replay name")]
+    NotFinished,
+    /// A replay name that is not `<word>-<NNN>`.
+    #[error("a replay name is a word, a hyphen and a number from 100 to 999, not `{0}`")]
+    BadReplayName(String),
     /// Any command after the game ended.
     #[error("the game is over")]
     GameOver,

@@ -255,6 +255,11 @@ pub enum GameEvent {
         /// When.
         cancelled_at: DateTime<Utc>,
     },
+    /// A finished game got its replay name; the `Game over` message is posted with it.
+    ReplayNamed {
+        /// The name, `<word>-<NNN>`, unique case-insensitively.
+        name: String,
+    },
 }
 
 impl DomainEvent for GameEvent {
@@ -273,6 +278,7 @@ impl DomainEvent for GameEvent {
             GameEvent::RoundEnded { .. } => "RoundEnded",
             GameEvent::GameEnded { .. } => "GameEnded",
             GameEvent::GameCancelled { .. } => "GameCancelled",
+            GameEvent::ReplayNamed { .. } => "ReplayNamed",
         }
     }
 }

@@ -136,13 +136,14 @@ fn examples() -> Vec<GameEvent> {
             ended_at: at + Duration::seconds(300),
         },
         GameEvent::GameCancelled { by: ann, cancelled_at: at },
+        GameEvent::ReplayNamed { name: "lantern-314".to_owned() },
     ]
 }
 
 #[test]
 fn every_event_type_has_an_example() {
     let types: BTreeSet<&str> = examples().iter().map(DomainEvent::event_type).collect();
-    assert_eq!(types.len(), 13, "one example per variant: {types:?}");
+    assert_eq!(types.len(), 14, "one example per variant: {types:?}");
     assert!(examples().iter().all(|e| e.schema_version() == 1));
 }
 

@@ -187,6 +187,8 @@ pub struct Game {
     clock_ends_at: Option<DateTime<Utc>>,
     eliminations: u32,
     winners: Vec<TeamId>,
+    #[serde(default)]
+    replay_name: Option<String>,
 }
 
 impl Game {
@@ -213,6 +215,11 @@ impl Game {
     /// The team `user` plays in.
     pub fn team_of(&self, user: UserId) -> Option<&TeamInGame> {
         self.teams.iter().find(|t| t.seat_of(user).is_some())
+    }
+
+    /// The replay name, once the finished game has one.
+    pub fn replay_name(&self) -> Option<&str> {
+        self.replay_name.as_deref()
     }
 
     /// The shared round (Two Player, Knockout, Longform); 0 before the first.
@@ -288,6 +295,30 @@ fn remember(list: &mut Vec<String>, word: &str, size: usize) {
     list.drain(..excess);
 }
 
+/// Whether `name` has the replay-name shape: lowercase letters, a hyphen, a number 100-999.
+fn is_replay_name(name: &str) -> bool {
+    let Some((word, number)) = name.rsplit_once('-') else { return false };
+    !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && number.len() == 3
+        && number.parse::<u16>().is_ok_and(|n| (100..=999).contains(&n))
+}
+
+/// Names a finished game's replay once; later names for the same game change nothing, so a
+/// redelivered naming step is harmless.
+fn name_replay(game: &Game, name: &str) -> Result<Vec<GameEvent>, GameError> {
+    if game.phase != Phase::Ended {
+        return Err(GameError::NotFinished);
+    }
+    if !is_replay_name(name) {
+        return Err(GameError::BadReplayName(name.to_owned()));
+    }
+    if game.replay_name.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![GameEvent::ReplayNamed { name: name.to_owned() }])
+}
+
 impl Aggregate for Game {
     type Command = GameCommand;
     type Event = GameEvent;
@@ -308,6 +339,9 @@ impl Aggregate for Game {
             // A timer that outlived its game is stale, not a mistake.
             return Ok(Vec::new());
         }
+        if let GameCommand::NameReplay { name, .. } = command {
+            return name_replay(self, name);
+        }
         match self.phase {
             Phase::Ended => return Err(GameError::GameOver),
             Phase::Cancelled => return Err(GameError::GameCancelled),
@@ -315,6 +349,7 @@ impl Aggregate for Game {
         }
         match command {
             GameCommand::CreateGame { .. } => return Err(GameError::GameAlreadyExists),
+            GameCommand::NameReplay { .. } => return Err(GameError::NotFinished),
             GameCommand::JoinGame { team, .. } => lifecycle::join(&mut d, team)?,
             GameCommand::LeaveGame { player, .. } => lifecycle::leave(&mut d, *player)?,
             GameCommand::StartGame { by, .. } => lifecycle::start(&mut d, *by)?,
@@ -454,6 +489,7 @@ impl Aggregate for Game {
                 self.round_deadline = None;
                 self.next_round_at = None;
             }
+            GameEvent::ReplayNamed { name } => self.replay_name = Some(name.clone()),
             GameEvent::GameCancelled { .. } => {
                 self.phase = Phase::Cancelled;
                 self.round_deadline = None;

@@ -55,3 +55,35 @@ fn a_perfect_round_has_guess_count_one() {
     let GameEvent::PairResolved { guess_count, .. } = &events[0] else { panic!("{events:?}") };
     assert_eq!(*guess_count, 1);
 }
+
+fn name_replay(name: &str) -> GameCommand {
+    GameCommand::NameReplay { guild: GUILD, name: name.to_owned() }
+}
+
+#[test]
+fn a_finished_game_is_named_once_and_a_second_name_changes_nothing() {
+    let mut play = Play::started(options(Mode::TwoPlayer, &["rounds=1"]), 1, 4);
+    play.matches(1);
+    let events = play.run(name_replay("river-123"));
+    assert_eq!(events, vec![GameEvent::ReplayNamed { name: "river-123".to_owned() }]);
+    assert_eq!(play.state().replay_name(), Some("river-123"));
+    assert_eq!(play.run(name_replay("stone-456")), Vec::<GameEvent>::new());
+    assert_eq!(play.state().replay_name(), Some("river-123"));
+}
+
+#[test]
+fn a_running_game_gets_no_replay_name() {
+    let play = Play::started(defaults(Mode::TwoPlayer), 1, 4);
+    play.test().when(name_replay("river-123")).then_expect_error(GameError::NotFinished);
+}
+
+#[test]
+fn a_replay_name_must_be_a_word_and_a_three_digit_number() {
+    let mut play = Play::started(options(Mode::TwoPlayer, &["rounds=1"]), 1, 4);
+    play.matches(1);
+    for bad in ["river", "river-12", "river-1000", "River-123", "-123", "river-099"] {
+        play.test()
+            .when(name_replay(bad))
+            .then_expect_error(GameError::BadReplayName(bad.to_owned()));
+    }
+}
