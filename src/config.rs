@@ -263,8 +263,8 @@ mod tests {
 
     #[test]
     fn debug_output_never_contains_the_database_password() {
-        let settings = load(&[("GAMEBOT_DATABASE__URL", "postgres://bot:hunter2@db/gamebot")])
-            .expect("loads");
+        let settings =
+            load(&[("GAMEBOT_DATABASE__URL", "postgres://bot:hunter2@db/gamebot")]).expect("loads");
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"), "password leaked: {printed}");
         assert!(printed.contains("REDACTED"), "{printed}");
