@@ -1,0 +1,14 @@
+//! The event store conformance suite: every test body runs once on PostgreSQL (a fresh database
+//! per test, from `GAMEBOT_TEST_DATABASE_URL`) and once on SQLite (a temp file), as
+//! `<module>::<test>::on_postgres` and `<module>::<test>::on_sqlite`.
+#[macro_use]
+mod helpers;
+
+// append: expected versions, concurrent writers, rejected appends.
+mod append;
+// codec: typed round trips, upcasters, unknown types and corrupt rows.
+mod codec;
+// reading: read_stream paging, read_all followed under concurrent writers, large payloads.
+mod reading;
+// state: snapshots, checkpoints with read models, the append signal.
+mod state;
