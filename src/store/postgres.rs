@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -83,20 +83,22 @@ impl PostgresStore {
             options.get_port(),
             options.get_database().unwrap_or("(default)")
         );
+        // One direct connection first: a pool would hide why the server cannot be reached
+        // behind a timeout, and migrations need only this one.
+        let mut conn = PgConnection::connect_with(&options).await?;
+        let report = run_migrations(
+            &sqlx::migrate!("./migrations/postgres"),
+            &mut conn,
+            DatabaseBackend::Postgres,
+            database,
+        )
+        .await?;
+        conn.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options.clone())
             .await?;
-        let mut conn = pool.acquire().await?;
-        let report = run_migrations(
-            &sqlx::migrate!("./migrations/postgres"),
-            &mut *conn,
-            DatabaseBackend::Postgres,
-            database,
-        )
-        .await?;
-        drop(conn);
         let head = last_position(&pool).await?;
         let (appends, _) = watch::channel(head);
         let listener_pool = PgPoolOptions::new()
