@@ -10,5 +10,7 @@ mod append;
 mod codec;
 // reading: read_stream paging, read_all followed under concurrent writers, large payloads.
 mod reading;
+// sessions: the connection settings each backend relies on.
+mod sessions;
 // state: snapshots, checkpoints with read models, the append signal.
 mod state;
