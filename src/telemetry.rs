@@ -22,9 +22,10 @@ pub enum TelemetryError {
         /// The parser's complaint.
         reason: String,
     },
-    /// Another global subscriber was installed by someone else first.
-    #[error("a global tracing subscriber is already installed: {0}")]
-    AlreadyInstalled(String),
+    /// The global subscriber could not be installed (a bad filter on the first call, or another
+    /// subscriber installed by someone else first).
+    #[error("cannot install the tracing subscriber: {0}")]
+    Init(String),
 }
 
 /// Builds a subscriber writing to `writer`; tests pass their own sink.
@@ -45,18 +46,15 @@ where
     })
 }
 
-/// Installs the global subscriber writing to stderr. Later calls are no-ops, so tests and the
-/// binary can all call it.
+/// Installs the global subscriber writing to stderr. Only the first call installs; later calls
+/// return its outcome, so tests and the binary can all call it.
 pub fn init(settings: &TelemetrySettings) -> Result<(), TelemetryError> {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    if INSTALLED.get().is_some() {
-        return Ok(());
-    }
-    let subscriber = subscriber(settings, std::io::stderr)?;
-    tracing::subscriber::set_global_default(subscriber)
-        .map_err(|e| TelemetryError::AlreadyInstalled(e.to_string()))?;
-    let _ = INSTALLED.set(());
-    Ok(())
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    let outcome = INSTALLED.get_or_init(|| {
+        let subscriber = subscriber(settings, std::io::stderr).map_err(|e| e.to_string())?;
+        tracing::subscriber::set_global_default(subscriber).map_err(|e| e.to_string())
+    });
+    outcome.clone().map_err(TelemetryError::Init)
 }
 
 fn filter(settings: &TelemetrySettings) -> Result<EnvFilter, TelemetryError> {

@@ -105,6 +105,9 @@ pub trait EventStore: Send + Sync + 'static {
 /// A write transaction for a read-model update plus its subscription checkpoint, so both commit
 /// or roll back together and a crash never double-counts. Read-model SQL runs on the raw
 /// transaction inside (`match` on the backend). Dropping it without `commit` rolls back.
+///
+/// Keep it short: on PostgreSQL an open write transaction holds back every `read_all` reader
+/// until it ends (see `postgres.rs`), and on SQLite it holds the single write lock.
 pub enum ReadModelTx {
     /// A PostgreSQL transaction.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
