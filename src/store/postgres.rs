@@ -370,10 +370,8 @@ impl EventStore for PostgresStore {
         from_version: u64,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         // One repeatable-read transaction, so every page sees the same stream.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx =
+            self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
         let mut events = Vec::new();
         let mut next = i64::try_from(from_version).unwrap_or(i64::MAX);
         loop {

@@ -181,3 +181,59 @@ store_test!(unicode_and_64_kib_payloads_survive_unchanged, |store| async move {
     }
     assert_eq!(texts[3].len(), 64 * 1024);
 });
+
+store_test!(appends_of_any_batch_size_read_back_in_order, |store| async move {
+    let cases: [(&str, &[usize]); 4] = [
+        ("single events", &[1, 1, 1, 1]),
+        ("growing batches", &[1, 2, 3, 5, 8, 13]),
+        ("one batch past an insert chunk", &[1_001]),
+        ("mixed", &[7, 1, 250, 2, 1_000, 3]),
+    ];
+    for (description, sizes) in cases {
+        // Arrange
+        let stream = new_stream();
+        let mut written = Vec::new();
+
+        // Act
+        for &size in sizes {
+            let batch = notes(size);
+            written.extend(batch.iter().map(|e| e.event_id));
+            let outcome = store.append(&stream, ExpectedVersion::Any, batch).await.unwrap();
+            assert_eq!(outcome.stream_version, written.len() as u64, "{description}");
+            assert!(outcome.first_position <= outcome.last_position, "{description}");
+        }
+        let read: Vec<Uuid> =
+            store.read_stream(&stream, 0).await.unwrap().iter().map(|e| e.event_id).collect();
+
+        // Assert
+        assert_eq!(read, written, "{description}: every event, in append order");
+    }
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_write_transaction_holds_readers_back_until_it_ends_on_postgres() {
+    // Arrange: a read-model transaction that has written (so it has a transaction id) stays open.
+    crate::helpers::init_tracing();
+    let Some(database) = crate::helpers::TestDatabase::create().await else { return };
+    let (store, _) =
+        gamebot::store::PostgresStore::connect(database.options.clone(), 4).await.unwrap();
+    use gamebot::store::EventStore;
+    let mut open = store.begin_read_model_tx().await.unwrap();
+    open.save_checkpoint("slow-projection", 1).await.unwrap();
+    let stream = new_stream();
+
+    // Act
+    let outcome = store.append(&stream, ExpectedVersion::Any, notes(1)).await.unwrap();
+    let while_open = store.read_all(0, 10).await.unwrap();
+    let version_while_open = store.stream_version(&stream).await.unwrap();
+    open.rollback().await.unwrap();
+    crate::helpers::wait_until_visible(&store, outcome.last_position).await;
+    let after_close = store.read_all(0, 10).await.unwrap();
+
+    // Assert
+    store.close().await;
+    database.drop_database().await;
+    assert!(while_open.is_empty(), "a newer commit stays hidden while an older tx is open");
+    assert_eq!(version_while_open, 1, "the stream itself is up to date at once");
+    assert_eq!(after_close.len(), 1);
+}
