@@ -363,7 +363,7 @@ impl EventStore for PostgresStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(stream.id = %stream, from_version))]
+    #[tracing::instrument(skip_all, fields(stream.id = %stream, from_version = from_version))]
     async fn read_stream(
         &self,
         stream: &StreamId,
@@ -397,7 +397,7 @@ impl EventStore for PostgresStore {
         Ok(events)
     }
 
-    #[tracing::instrument(skip_all, fields(after_position, limit))]
+    #[tracing::instrument(skip_all, fields(after_position = after_position, limit = limit))]
     async fn read_all(
         &self,
         after_position: i64,
@@ -424,7 +424,10 @@ impl EventStore for PostgresStore {
         stream_version(&mut conn, stream).await
     }
 
-    #[tracing::instrument(skip_all, fields(stream.id = %stream, version, schema_version))]
+    #[tracing::instrument(
+        skip_all,
+        fields(stream.id = %stream, version = version, schema_version = schema_version)
+    )]
     async fn save_snapshot(
         &self,
         stream: &StreamId,

@@ -251,7 +251,7 @@ impl EventStore for SqliteStore {
         Ok(AppendOutcome { stream_version: new_version, first_position, last_position })
     }
 
-    #[tracing::instrument(skip_all, fields(stream.id = %stream, from_version))]
+    #[tracing::instrument(skip_all, fields(stream.id = %stream, from_version = from_version))]
     async fn read_stream(
         &self,
         stream: &StreamId,
@@ -284,7 +284,7 @@ impl EventStore for SqliteStore {
         Ok(events)
     }
 
-    #[tracing::instrument(skip_all, fields(after_position, limit))]
+    #[tracing::instrument(skip_all, fields(after_position = after_position, limit = limit))]
     async fn read_all(
         &self,
         after_position: i64,
@@ -310,7 +310,10 @@ impl EventStore for SqliteStore {
         stream_version(&mut conn, stream).await
     }
 
-    #[tracing::instrument(skip_all, fields(stream.id = %stream, version, schema_version))]
+    #[tracing::instrument(
+        skip_all,
+        fields(stream.id = %stream, version = version, schema_version = schema_version)
+    )]
     async fn save_snapshot(
         &self,
         stream: &StreamId,
