@@ -8,6 +8,8 @@ mod helpers;
 mod append;
 // codec: typed round trips, upcasters, unknown types and corrupt rows.
 mod codec;
+// migrate: the `gamebot migrate` command on a fresh directory.
+mod migrate;
 // reading: read_stream paging, read_all followed under concurrent writers, large payloads.
 mod reading;
 // sessions: the connection settings each backend relies on.
