@@ -1,7 +1,9 @@
 //! The command line: one subcommand per job. Each returns `anyhow::Result` so setup failures
 //! print their cause chain on one line at exit.
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::config::Settings;
 use crate::domain::words::{Verdict, WordService};
 
 /// GameBot: Word Match on Discord.
@@ -24,6 +26,20 @@ pub enum Command {
         #[command(subcommand)]
         query: WordsQuery,
     },
+}
+
+/// `gamebot migrate`: loads the settings, connects to the event store (which applies pending
+/// migrations, creating the SQLite file if needed) and prints what it did.
+pub fn migrate() -> anyhow::Result<()> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(crate::startup::migrate(&settings))?;
+    println!("{report}");
+    Ok(())
 }
 
 /// Questions for the word service.

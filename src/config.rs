@@ -1,1 +1,298 @@
-//! TODO
+//! Typed, layered settings. A value comes from, in rising priority: `config/base.toml` (compiled
+//! into the binary, so it runs from any directory), `config/{local,production}.toml` on disk
+//! (chosen by `GAMEBOT_ENVIRONMENT`, default `local`), then `GAMEBOT_`-prefixed environment
+//! variables with `__` between nesting levels (`GAMEBOT_DATABASE__URL`). Secrets are
+//! [`SecretString`]s, so `Debug` and logs print `[REDACTED]` instead of them.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use config::{Config, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+
+/// The defaults, compiled in from `config/base.toml`.
+const BASE_TOML: &str = include_str!("../config/base.toml");
+/// Prefix of every environment variable that overrides a setting.
+const ENV_PREFIX: &str = "GAMEBOT";
+/// Separator between nesting levels in an environment variable name (`DATABASE__URL`).
+const ENV_SEPARATOR: &str = "__";
+/// The variable that names the environment file to layer over the defaults.
+pub const ENVIRONMENT_VAR: &str = "GAMEBOT_ENVIRONMENT";
+/// The variable that moves the directory holding the environment files (default `./config`).
+pub const CONFIG_DIR_VAR: &str = "GAMEBOT_CONFIG_DIR";
+
+/// Everything the process can be configured with.
+///
+/// Later issues add their sections here (`discord`, `runtime`, `health`), each a struct with its
+/// own defaults in `config/base.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Where events are stored.
+    pub database: DatabaseSettings,
+    /// How logs are written.
+    pub telemetry: TelemetrySettings,
+}
+
+/// The event store's database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://<file>` (embedded) or `postgres://...` / `postgresql://...`. A secret because a
+    /// PostgreSQL URL may carry a password.
+    pub url: SecretString,
+    /// Upper bound of the store's connection pool.
+    pub max_connections: u32,
+}
+
+/// Which database engine a [`DatabaseSettings::url`] selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseBackend {
+    /// PostgreSQL (production).
+    Postgres,
+    /// An embedded SQLite file (local runs, nothing to install).
+    Sqlite,
+}
+
+impl DatabaseSettings {
+    /// Settings for the given URL with the default pool size; handy for tests and tools.
+    pub fn from_url(url: &str) -> Self {
+        Self { url: SecretString::from(url.to_owned()), max_connections: 10 }
+    }
+
+    /// The engine the URL selects, from its scheme.
+    pub fn backend(&self) -> Result<DatabaseBackend, SettingsError> {
+        let url = self.url.expose_secret();
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "postgres" | "postgresql" => Ok(DatabaseBackend::Postgres),
+            "sqlite" => Ok(DatabaseBackend::Sqlite),
+            _ => Err(SettingsError::Invalid {
+                key: "database.url",
+                reason: format!(
+                    "scheme `{scheme}` is not supported; use `sqlite://<file>` or `postgres://...`"
+                ),
+            }),
+        }
+    }
+
+    /// Connection options for PostgreSQL, parsed from the URL. The store adds its own session
+    /// settings on top.
+    pub fn postgres_connect_options(&self) -> Result<PgConnectOptions, SettingsError> {
+        // The parse error never contains the URL itself, so it is safe to show.
+        PgConnectOptions::from_str(self.url.expose_secret()).map_err(|e| SettingsError::Invalid {
+            key: "database.url",
+            reason: format!("not a valid PostgreSQL URL: {e}"),
+        })
+    }
+
+    /// Connection options for SQLite, parsed from the URL; the file is created when missing. The
+    /// store adds its durability settings on top.
+    pub fn sqlite_connect_options(&self) -> Result<SqliteConnectOptions, SettingsError> {
+        SqliteConnectOptions::from_str(self.url.expose_secret())
+            .map(|o| o.create_if_missing(true))
+            .map_err(|e| SettingsError::Invalid {
+                key: "database.url",
+                reason: format!("not a valid SQLite URL: {e}"),
+            })
+    }
+}
+
+/// Logging.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// Line format.
+    pub format: LogFormat,
+    /// A tracing `EnvFilter` directive such as `info,gamebot=debug`; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+/// How each log line is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Which environment file is layered over the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Environment {
+    /// A developer machine: `config/local.toml`.
+    #[default]
+    Local,
+    /// A deployment: `config/production.toml`.
+    Production,
+}
+
+impl Environment {
+    /// The name used in `GAMEBOT_ENVIRONMENT` and in the file name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Local => "local",
+            Environment::Production => "production",
+        }
+    }
+}
+
+impl FromStr for Environment {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "local" => Ok(Environment::Local),
+            "production" => Ok(Environment::Production),
+            other => Err(SettingsError::Invalid {
+                key: ENVIRONMENT_VAR,
+                reason: format!("`{other}` is not an environment; use `local` or `production`"),
+            }),
+        }
+    }
+}
+
+/// Why the settings could not be loaded. Every message names the offending key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A value was present but unusable.
+    #[error("setting `{key}` is invalid: {reason}")]
+    Invalid {
+        /// The key, dotted (`database.url`) or as an environment variable.
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file could not be read or parsed, or a value had the wrong type (the message from the
+    /// `config` crate names the key and its source).
+    #[error("could not load settings: {0}")]
+    Load(#[from] config::ConfigError),
+}
+
+impl Settings {
+    /// Loads settings from the files and the process environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        let environment = match std::env::var(ENVIRONMENT_VAR) {
+            Ok(value) => value.parse()?,
+            Err(_) => Environment::default(),
+        };
+        let dir = std::env::var_os(CONFIG_DIR_VAR)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"));
+        Self::load_from(environment, &dir, None)
+    }
+
+    /// Loads settings for `environment` with its file from `config_dir`, and the environment
+    /// variables from `vars` instead of the process environment when given (for tests).
+    pub fn load_from(
+        environment: Environment,
+        config_dir: &Path,
+        vars: Option<HashMap<String, String>>,
+    ) -> Result<Self, SettingsError> {
+        let env_file = config_dir.join(format!("{}.toml", environment.as_str()));
+        let settings = Config::builder()
+            .add_source(File::from_str(BASE_TOML, FileFormat::Toml))
+            // Optional: the binary must run from any directory with only environment variables.
+            .add_source(File::from(env_file).format(FileFormat::Toml).required(false))
+            .add_source(
+                config::Environment::with_prefix(ENV_PREFIX)
+                    .prefix_separator("_")
+                    .separator(ENV_SEPARATOR)
+                    .source(vars),
+            )
+            .build()?
+            .try_deserialize::<Settings>()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what types alone cannot.
+    fn validate(&self) -> Result<(), SettingsError> {
+        self.database.backend()?;
+        if self.database.max_connections == 0 {
+            return Err(SettingsError::Invalid {
+                key: "database.max_connections",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        Settings::load_from(Environment::Local, &dir, Some(vars))
+    }
+
+    #[test]
+    fn the_defaults_select_the_embedded_sqlite_file() {
+        let settings = load(&[]).expect("defaults load");
+        assert_eq!(settings.database.url.expose_secret(), "sqlite://gamebot.db");
+        assert_eq!(settings.database.backend().unwrap(), DatabaseBackend::Sqlite);
+        assert_eq!(settings.telemetry.format, LogFormat::Human);
+    }
+
+    #[test]
+    fn environment_variables_override_nested_keys() {
+        let settings = load(&[
+            ("GAMEBOT_DATABASE__URL", "postgresql://bot@db.example/gamebot"),
+            ("GAMEBOT_DATABASE__MAX_CONNECTIONS", "3"),
+            ("GAMEBOT_TELEMETRY__FORMAT", "json"),
+        ])
+        .expect("overrides load");
+        assert_eq!(settings.database.backend().unwrap(), DatabaseBackend::Postgres);
+        assert_eq!(settings.database.max_connections, 3);
+        assert_eq!(settings.telemetry.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn the_production_file_is_layered_over_the_defaults() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load_from(Environment::Production, &dir, Some(HashMap::new()))
+            .expect("production loads");
+        assert_eq!(settings.telemetry.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_database_password() {
+        let settings =
+            load(&[("GAMEBOT_DATABASE__URL", "postgres://bot:hunter2@db/gamebot")]).expect("loads");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"), "password leaked: {printed}");
+        assert!(printed.contains("REDACTED"), "{printed}");
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_key() {
+        let err = load(&[("GAMEBOT_DATABASE__MAX_CONNECTIONS", "many")]).unwrap_err();
+        assert!(err.to_string().contains("database.max_connections"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_names_the_url_key_without_printing_it() {
+        let err = load(&[("GAMEBOT_DATABASE__URL", "mysql://bot:hunter2@db/x")]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("database.url") && message.contains("mysql"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_log_format_names_its_key() {
+        let err = load(&[("GAMEBOT_TELEMETRY__FORMAT", "xml")]).unwrap_err();
+        assert!(err.to_string().contains("telemetry.format"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_environment_is_rejected_by_name() {
+        let err = "staging".parse::<Environment>().unwrap_err();
+        assert!(err.to_string().contains(ENVIRONMENT_VAR), "{err}");
+    }
+}

@@ -7,6 +7,7 @@
 //!   versions and upcasters, snapshots and subscription checkpoints.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
+//! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
 //! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,5 +16,6 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -1,15 +1,25 @@
 //! The `gamebot` binary: parse the command line and hand over to the library.
+use std::process::ExitCode;
+
 use clap::Parser;
 use gamebot::cli::{words_report, Cli, Command};
 use gamebot::domain::words::WordService;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Migrate => anyhow::bail!("migrate is not built yet"),
+    let result = match cli.command {
+        Command::Migrate => gamebot::cli::migrate(),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));
             Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // `{:#}` prints the whole cause chain on one line.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,174 @@
+//! What can go wrong in the store, grouped by who must act: the writer (a version conflict, an
+//! invalid append), the code (an event that no longer decodes, a corrupt row), or operations (the
+//! database itself).
+use super::{ExpectedVersion, StreamId};
+
+/// An event store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended to the stream first: its version is not what the caller expected.
+    ///
+    /// # Handling
+    /// Reload the stream (from `actual`), decide again and retry a bounded number of times; then
+    /// tell the user to try again.
+    #[error("stream {stream} was expected at {expected} but is at version {actual}")]
+    Conflict {
+        /// The stream appended to.
+        stream: StreamId,
+        /// What the writer expected.
+        expected: ExpectedVersion,
+        /// The stream's actual version (0 = no events).
+        actual: u64,
+    },
+    /// An event id that is already stored was appended again.
+    ///
+    /// # Handling
+    /// The event was recorded before (a retried append after a lost reply): treat as done.
+    #[error("an event id in the append to stream {stream} is already stored")]
+    DuplicateEvent {
+        /// The stream appended to.
+        stream: StreamId,
+    },
+    /// The append itself is malformed (no events, too many for one append).
+    ///
+    /// # Handling
+    /// A bug in the caller: log it; do not retry.
+    #[error("invalid append to stream {stream}: {reason}")]
+    InvalidAppend {
+        /// The stream appended to.
+        stream: StreamId,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A stored event cannot be turned into a typed event (unknown type, data of the wrong
+    /// shape, missing upcaster).
+    ///
+    /// # Handling
+    /// The code no longer reads what it once wrote: log it with the cause chain and stop the
+    /// stream; fix the code (add an upcaster), never the rows.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// A stored row breaks the envelope's own rules (metadata or data that is not valid JSON, a
+    /// malformed stream id, a negative version).
+    ///
+    /// # Handling
+    /// Someone wrote to the tables outside the store: log it and stop the stream; repair by hand.
+    #[error("stored event {stream}@{version} (type `{event_type}`) is corrupt: {reason}")]
+    Corrupt {
+        /// The stream as stored.
+        stream: String,
+        /// The stream version as stored.
+        version: i64,
+        /// The event type as stored.
+        event_type: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database failed or could not be reached.
+    ///
+    /// # Handling
+    /// Infrastructure: log with the cause chain and reply with a generic message; the caller
+    /// may retry later.
+    #[error("the event store database failed")]
+    Backend(#[source] sqlx::Error),
+    /// The schema migrations could not be applied.
+    ///
+    /// # Handling
+    /// Fatal at start-up: print the cause and exit.
+    #[error("the event store migrations failed")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// The database settings are unusable.
+    ///
+    /// # Handling
+    /// Fatal at start-up: print the cause and exit.
+    #[error("the event store cannot be configured")]
+    Settings(#[source] crate::config::SettingsError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Backend(e)
+    }
+}
+
+impl StoreError {
+    /// Whether this is a version conflict (the caller should reload and retry).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict { .. })
+    }
+}
+
+/// A stored event that does not decode into the current typed events.
+#[derive(Debug, thiserror::Error)]
+pub enum CodecError {
+    /// No variant of the event enum has this type name.
+    #[error("event {stream}@{version} has type `{event_type}`, which this code does not know")]
+    UnknownType {
+        /// The stream.
+        stream: StreamId,
+        /// The event's stream version.
+        version: u64,
+        /// The unknown type name.
+        event_type: String,
+    },
+    /// The data does not fit the current shape of its type.
+    #[error(
+        "event {stream}@{version} of type `{event_type}` (stored as schema v{schema_version}) \
+         does not decode"
+    )]
+    Data {
+        /// The stream.
+        stream: StreamId,
+        /// The event's stream version.
+        version: u64,
+        /// The type name.
+        event_type: String,
+        /// The schema version it was stored with.
+        schema_version: u32,
+        /// What serde said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An upcaster refused the stored data.
+    #[error(
+        "event {stream}@{version} of type `{event_type}`: upcasting from schema v{from_version} \
+         failed: {reason}"
+    )]
+    Upcast {
+        /// The stream.
+        stream: StreamId,
+        /// The event's stream version.
+        version: u64,
+        /// The type name.
+        event_type: String,
+        /// The schema version the failing upcaster starts from.
+        from_version: u32,
+        /// Why it refused.
+        reason: String,
+    },
+    /// After every registered upcaster the data is still not at the version the code writes.
+    #[error(
+        "event {stream}@{version} of type `{event_type}` is at schema v{reached} but the code \
+         reads v{current}; register an upcaster from v{reached}"
+    )]
+    MissingUpcaster {
+        /// The stream.
+        stream: StreamId,
+        /// The event's stream version.
+        version: u64,
+        /// The type name.
+        event_type: String,
+        /// The version the upcasters reached.
+        reached: u32,
+        /// The version the code writes.
+        current: u32,
+    },
+    /// A typed event did not serialize in the adjacently tagged `{"type", "data"}` shape.
+    #[error("event of type `{event_type}` does not encode: {reason}")]
+    Encode {
+        /// The type name.
+        event_type: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
