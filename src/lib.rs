@@ -15,5 +15,6 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod runtime;
 pub mod store;
 pub mod telemetry;
