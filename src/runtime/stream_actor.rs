@@ -81,12 +81,12 @@ impl<A: Aggregate> Handler<Inspect<A>> for StreamActor<A> {
         let deps = self.deps.clone();
         let stream = self.stream.clone();
         let cell = std::mem::take(&mut self.cell);
+        let until = self.until_version;
         AtomicResponse::new(Box::pin(
             async move {
                 let mut cell = cell;
-                let result = cell.ensure_loaded(&deps, &stream).await.map(|loaded| Inspected {
-                    state: loaded.state.clone(),
-                    version: loaded.version,
+                let result = cell.ensure_loaded(&deps, &stream, until).await.map(|loaded| {
+                    Inspected { state: loaded.state.clone(), version: loaded.version }
                 });
                 (cell, result)
             }
@@ -140,6 +140,12 @@ pub enum CommandError<E: std::error::Error + 'static> {
     /// Log; tell the player something went wrong. The stream's events are untouched.
     #[error("the game engine hit a bug and restarted: {0}")]
     Panicked(String),
+    /// The actor replays history and takes no commands.
+    ///
+    /// # Handling
+    /// A caller bug: send commands through the registry, not to a replay.
+    #[error("a replay takes no commands")]
+    ReadOnly,
     /// The actor is gone (the runtime is shutting down).
     ///
     /// # Handling
@@ -202,9 +208,10 @@ impl<A: Aggregate> Cell<A> {
         &mut self,
         deps: &StreamDeps<A>,
         stream: &StreamId,
+        until: Option<u64>,
     ) -> Result<&mut Loaded<A>, StoreError> {
         if let Cell::Unloaded = self {
-            let loaded = load::<A>(deps, stream).await?;
+            let loaded = load::<A>(deps, stream, until).await?;
             *self = Cell::Loaded(loaded);
         }
         match self {
@@ -218,11 +225,14 @@ impl<A: Aggregate> Cell<A> {
 async fn load<A: Aggregate>(
     deps: &StreamDeps<A>,
     stream: &StreamId,
+    until: Option<u64>,
 ) -> Result<Loaded<A>, StoreError> {
     let started = Instant::now();
     let mut state = A::default();
     let mut version = 0;
-    if let Some(snapshot) = deps.store.load_snapshot(stream).await? {
+    // A replay folds from the first event, so it shows exactly what the events say.
+    let snapshot = if until.is_some() { None } else { deps.store.load_snapshot(stream).await? };
+    if let Some(snapshot) = snapshot {
         if snapshot.schema_version == deps.snapshot_schema {
             match serde_json::from_value::<A>(snapshot.state) {
                 Ok(restored) => {
@@ -238,7 +248,10 @@ async fn load<A: Aggregate>(
     }
     let mut loaded =
         Loaded { state, version, events_since_snapshot: 0, sources: SourceIndex::default() };
-    let recorded = deps.store.read_stream(stream, version + 1).await?;
+    let mut recorded = deps.store.read_stream(stream, version + 1).await?;
+    if let Some(until) = until {
+        recorded.retain(|e| e.stream_version <= until);
+    }
     fold_recorded(&deps.codec, &mut loaded, &recorded)?;
     tracing::debug!(
         stream.id = %stream, version = loaded.version, elapsed_ms = started.elapsed().as_millis() as u64,
@@ -270,6 +283,8 @@ pub struct StreamActor<A: Aggregate> {
     stream: StreamId,
     deps: Arc<StreamDeps<A>>,
     cell: Cell<A>,
+    /// Set for a replay: the actor folds the stream only up to this version and refuses commands.
+    until_version: Option<u64>,
 }
 
 impl<A: Aggregate> fmt::Debug for StreamActor<A> {
@@ -281,7 +296,13 @@ impl<A: Aggregate> fmt::Debug for StreamActor<A> {
 impl<A: Aggregate> StreamActor<A> {
     /// An actor for `stream`; it loads itself when started.
     pub fn new(stream: StreamId, deps: Arc<StreamDeps<A>>) -> Self {
-        Self { stream, deps, cell: Cell::Unloaded }
+        Self { stream, deps, cell: Cell::Unloaded, until_version: None }
+    }
+
+    /// A read-only actor that rebuilds `stream` only up to `version`, for replays: the same
+    /// rebuild code as production, stopped at a point in the game's history.
+    pub fn replaying_until(stream: StreamId, deps: Arc<StreamDeps<A>>, version: u64) -> Self {
+        Self { stream, deps, cell: Cell::Unloaded, until_version: Some(version) }
     }
 }
 
@@ -294,12 +315,12 @@ impl<A: Aggregate> Actor for StreamActor<A> {
         let stream = self.stream.clone();
         // Rebuild before the first message; a failure leaves the cell unloaded and the next
         // command tries again, so a store outage at start-up does not kill the actor.
-        let permit_deps = deps.clone();
+        let until = self.until_version;
         ctx.wait(
             async move {
-                let _permit = permit_deps.rebuild_permits.acquire().await;
+                let _permit = deps.rebuild_permits.acquire().await;
                 let mut cell = Cell::<A>::Unloaded;
-                if let Err(error) = cell.ensure_loaded(&deps, &stream).await {
+                if let Err(error) = cell.ensure_loaded(&deps, &stream, until).await {
                     deps.health.store_unreachable(&stream, &error);
                 }
                 cell
@@ -333,6 +354,10 @@ impl<A: Aggregate> Handler<Execute<A>> for StreamActor<A> {
         let stream = self.stream.clone();
         let cell = std::mem::take(&mut self.cell);
         let started = Instant::now();
+        if self.until_version.is_some() {
+            self.cell = cell;
+            return AtomicResponse::new(Box::pin(actix::fut::ready(Err(CommandError::ReadOnly))));
+        }
         let span = tracing::debug_span!(
             "stream.execute", stream.id = %stream, stream.kind = A::KIND, command = ?message.command
         );
@@ -375,7 +400,7 @@ async fn execute_on<A: Aggregate>(
     cell: &mut Cell<A>,
     Execute { command, meta }: Execute<A>,
 ) -> Result<Outcome<A>, CommandError<A::Error>> {
-    let loaded = cell.ensure_loaded(deps, stream).await.map_err(CommandError::Store)?;
+    let loaded = cell.ensure_loaded(deps, stream, None).await.map_err(CommandError::Store)?;
     if let Some(source) = &meta.source_id {
         if let Some((first, last)) = loaded.sources.get(source) {
             return replay_outcome(deps, stream, first, last, loaded.version).await;
