@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod runtime;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -52,7 +52,7 @@ pub trait DomainEvent:
 /// never panics on an event `decide` could have produced; state rebuilt by folding a stream's
 /// events from `Default` is exactly the state that emitted them.
 pub trait Aggregate:
-    Default + Clone + Debug + Serialize + DeserializeOwned + Send + 'static
+    Default + Clone + Debug + Serialize + DeserializeOwned + Send + Unpin + 'static
 {
     /// What the aggregate is asked to do.
     type Command: Debug + Send + 'static;

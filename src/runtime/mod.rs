@@ -1,0 +1,16 @@
+//! The actix engine: stream actors that own one event stream each, the registry that supervises
+//! them, health accounting, and the clock commands are decided at.
+mod clock;
+mod deps;
+mod health;
+mod registry;
+mod stream_actor;
+
+pub use clock::{Clock, FastClock, SharedClock, SystemClock};
+pub use deps::StreamDeps;
+pub use health::{Health, HealthReport};
+pub use registry::{Locate, Registry, RegistryError, RegistryHandle, RegistrySettings};
+pub use stream_actor::{
+    CommandError, CommandMeta, Execute, Inspect, Inspected, Outcome, StreamActor,
+    MAX_CONFLICT_RETRIES, REMEMBERED_SOURCES,
+};
