@@ -5,6 +5,7 @@ mod deps;
 mod health;
 mod registry;
 mod stream_actor;
+mod subscription;
 
 pub use clock::{Clock, FastClock, SharedClock, SystemClock};
 pub use deps::StreamDeps;
@@ -13,4 +14,8 @@ pub use registry::{Locate, Registry, RegistryError, RegistryHandle, RegistrySett
 pub use stream_actor::{
     CommandError, CommandMeta, Execute, Inspect, Inspected, Outcome, StreamActor,
     MAX_CONFLICT_RETRIES, REMEMBERED_SOURCES,
+};
+pub use subscription::{
+    catch_up_once, HandleError, Progress, Subscriber, SubscriptionActor, BATCH_SIZE,
+    FIRST_RETRY_DELAY, IDLE_REREAD, MAX_ATTEMPTS,
 };

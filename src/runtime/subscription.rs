@@ -44,17 +44,38 @@ pub enum HandleError {
 }
 
 /// A consumer of the global log.
+///
+/// Two phases per event, so side effects never run while a write transaction is open (on SQLite
+/// an open read-model transaction holds the only write lock, and a stream actor appending
+/// meanwhile would wait for it):
+/// - [`Subscriber::react`] runs first, outside any transaction: side effects (commands through
+///   the registry, Discord messages). After a crash it can run again for the same event, so it
+///   must be idempotent by `event.event_id` (commands carry a source id derived from it).
+/// - [`Subscriber::handle`] runs inside the batch's transaction with the checkpoint: read-model
+///   writes only, no waiting on actors.
 #[async_trait]
 pub trait Subscriber: Send + Sync + 'static {
     /// The checkpoint name; unique per subscriber and stable forever.
     fn name(&self) -> &'static str;
 
-    /// Handles one event inside `tx`. Read-model writes go through `tx`; side effects must be
-    /// idempotent by `event.event_id`.
-    async fn handle(&self, tx: &mut ReadModelTx, event: &RecordedEvent) -> Result<(), HandleError>;
+    /// Side effects of one event, outside any transaction. Idempotent by event id.
+    async fn react(&self, _event: &RecordedEvent) -> Result<(), HandleError> {
+        Ok(())
+    }
 
-    /// Deletes everything the subscriber built, inside `tx`, before a rebuild from position 0.
-    async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError>;
+    /// Read-model writes for one event, inside `tx`.
+    async fn handle(
+        &self,
+        _tx: &mut ReadModelTx,
+        _event: &RecordedEvent,
+    ) -> Result<(), HandleError> {
+        Ok(())
+    }
+
+    /// Deletes everything `handle` built, inside `tx`, before a rebuild from position 0.
+    async fn reset(&self, _tx: &mut ReadModelTx) -> Result<(), HandleError> {
+        Ok(())
+    }
 }
 
 /// Where a subscription is, for health lines and for callers that wait for a read model.
@@ -101,7 +122,11 @@ impl Actor for SubscriptionActor {
 }
 
 /// Catches up from the checkpoint, then follows new events for ever.
-async fn follow(store: Arc<dyn EventStore>, subscriber: Arc<dyn Subscriber>, progress: Arc<Progress>) {
+async fn follow(
+    store: Arc<dyn EventStore>,
+    subscriber: Arc<dyn Subscriber>,
+    progress: Arc<Progress>,
+) {
     let name = subscriber.name();
     let mut appends = store.watch_appends();
     let mut checkpoint = loop {
@@ -143,11 +168,45 @@ pub async fn catch_up_once(
 ) -> Result<Option<i64>, StoreError> {
     let batch = store.read_all(checkpoint, BATCH_SIZE).await?;
     let Some(last) = batch.last().map(|e| e.position) else { return Ok(None) };
+    for (index, event) in batch.iter().enumerate() {
+        if let Err(error) = subscriber.react(event).await {
+            tracing::debug!(
+                subscription = subscriber.name(), position = event.position, error.message = %error,
+                "reaction failed; handling one event at a time"
+            );
+            // Commit what came before, then retry this one alone (and park it if it keeps failing).
+            let done = &batch[..index];
+            let mut position = checkpoint;
+            if let Some(before) = done.last() {
+                position = commit_batch(store, subscriber, done, before.position).await?;
+            }
+            for event in &batch[index..] {
+                handle_alone(store, subscriber, event, event.position != batch[index].position)
+                    .await?;
+                position = event.position;
+            }
+            return Ok(Some(position));
+        }
+    }
+    commit_batch(store, subscriber, &batch, last).await.map(Some)
+}
+
+/// Handles `events` in one transaction with the checkpoint; falls back to one at a time (with
+/// retries and parking) when the batch fails. Reactions have already run.
+async fn commit_batch(
+    store: &dyn EventStore,
+    subscriber: &dyn Subscriber,
+    events: &[RecordedEvent],
+    last: i64,
+) -> Result<i64, StoreError> {
     let mut tx = store.begin_read_model_tx().await?;
     let mut failed = false;
-    for event in &batch {
+    for event in events {
         if let Err(error) = subscriber.handle(&mut tx, event).await {
-            tracing::debug!(subscription = subscriber.name(), position = event.position, error.message = %error, "batch failed; handling one event at a time");
+            tracing::debug!(
+                subscription = subscriber.name(), position = event.position, error.message = %error,
+                "batch failed; handling one event at a time"
+            );
             failed = true;
             break;
         }
@@ -155,42 +214,59 @@ pub async fn catch_up_once(
     if !failed {
         tx.save_checkpoint(subscriber.name(), last).await?;
         tx.commit().await?;
-        return Ok(Some(last));
+        return Ok(last);
     }
     tx.rollback().await?;
-    // One event at a time, so a bad event parks alone and the good ones around it commit.
-    let mut position = checkpoint;
-    for event in &batch {
-        handle_alone(store, subscriber, event).await?;
-        position = event.position;
+    for event in events {
+        handle_alone(store, subscriber, event, false).await?;
     }
-    Ok(Some(position))
+    Ok(last)
 }
 
 /// Handles one event in its own transaction with retries; parks it when it keeps failing.
-async fn handle_alone(store: &dyn EventStore, subscriber: &dyn Subscriber, event: &RecordedEvent) -> Result<(), StoreError> {
+/// `react_first` runs the reaction too (it has not succeeded yet for this event).
+async fn handle_alone(
+    store: &dyn EventStore,
+    subscriber: &dyn Subscriber,
+    event: &RecordedEvent,
+    react_first: bool,
+) -> Result<(), StoreError> {
     let name = subscriber.name();
     let mut delay = FIRST_RETRY_DELAY;
     let mut last_error = String::new();
+    let mut reacted = !react_first;
     for attempt in 1..=MAX_ATTEMPTS {
-        let mut tx = store.begin_read_model_tx().await?;
-        match subscriber.handle(&mut tx, event).await {
+        let result = match reacted {
+            true => Ok(()),
+            false => subscriber.react(event).await,
+        };
+        let result: Result<(), HandleError> = match result {
             Ok(()) => {
-                tx.save_checkpoint(name, event.position).await?;
-                tx.commit().await?;
-                return Ok(());
-            }
-            Err(error) => {
-                tx.rollback().await?;
-                last_error = error.to_string();
-                tracing::warn!(
-                    subscription = name, position = event.position, stream.id = %event.stream_id,
-                    event.type = %event.event_type, attempt, error.message = %error, "event not handled"
-                );
-                if attempt < MAX_ATTEMPTS {
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
+                reacted = true;
+                let mut tx = store.begin_read_model_tx().await?;
+                match subscriber.handle(&mut tx, event).await {
+                    Ok(()) => {
+                        tx.save_checkpoint(name, event.position).await?;
+                        tx.commit().await?;
+                        return Ok(());
+                    }
+                    Err(error) => {
+                        tx.rollback().await?;
+                        Err(error)
+                    }
                 }
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = result {
+            last_error = error.to_string();
+            tracing::warn!(
+                subscription = name, position = event.position, stream.id = %event.stream_id,
+                event.type = %event.event_type, attempt, error.message = %error, "event not handled"
+            );
+            if attempt < MAX_ATTEMPTS {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
             }
         }
     }
@@ -199,8 +275,9 @@ async fn handle_alone(store: &dyn EventStore, subscriber: &dyn Subscriber, event
     tx.save_checkpoint(name, event.position).await?;
     tx.commit().await?;
     tracing::warn!(
-        health = "dead_letter", subscription = name, position = event.position, stream.id = %event.stream_id,
-        event.type = %event.event_type, error.message = %last_error, "event parked in the dead-letter table"
+        health = "dead_letter", subscription = name, position = event.position,
+        stream.id = %event.stream_id, event.type = %event.event_type, error.message = %last_error,
+        "event parked in the dead-letter table"
     );
     Ok(())
 }

@@ -153,3 +153,24 @@ pub struct Snapshot {
     /// When it was saved.
     pub taken_at: DateTime<Utc>,
 }
+
+/// An event a subscription gave up on, parked with the error it kept failing with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeadLetter {
+    /// The subscription that could not handle it.
+    pub subscription: String,
+    /// The event's global position.
+    pub position: i64,
+    /// The event's id.
+    pub event_id: Uuid,
+    /// The stream it belongs to (as stored).
+    pub stream_id: String,
+    /// Its version in that stream.
+    pub stream_version: u64,
+    /// Its stored type name.
+    pub event_type: String,
+    /// The last error.
+    pub error: String,
+    /// When it was parked.
+    pub parked_at: DateTime<Utc>,
+}

@@ -10,8 +10,8 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::{
-    postgres, sqlite, AppendOutcome, ExpectedVersion, NewEvent, PostgresStore, RecordedEvent,
-    Snapshot, SqliteStore, StoreError, StreamId,
+    postgres, sqlite, AppendOutcome, DeadLetter, ExpectedVersion, NewEvent, PostgresStore,
+    RecordedEvent, Snapshot, SqliteStore, StoreError, StreamId,
 };
 use crate::config::{DatabaseBackend, DatabaseSettings};
 
@@ -82,6 +82,12 @@ pub trait EventStore: Send + Sync + 'static {
     /// [`ReadModelTx::save_checkpoint`] instead, so both commit together.
     async fn save_checkpoint(&self, name: &str, position: i64) -> Result<(), StoreError>;
 
+    /// How many events `read_all` can currently return after `position`: a subscription's lag.
+    async fn count_after(&self, position: i64) -> Result<u64, StoreError>;
+
+    /// Every parked event, oldest first.
+    async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError>;
+
     /// Opens a write transaction on the store's database for a read-model update and its
     /// checkpoint.
     async fn begin_read_model_tx(&self) -> Result<ReadModelTx, StoreError>;
@@ -130,6 +136,20 @@ impl ReadModelTx {
         match self {
             ReadModelTx::Postgres(tx) => postgres::save_checkpoint(tx, name, position).await,
             ReadModelTx::Sqlite(tx) => sqlite::save_checkpoint(tx, name, position).await,
+        }
+    }
+
+    /// Parks `event` for subscription `name` with the error it kept failing with. Parking the
+    /// same event twice keeps the first record.
+    pub async fn park_dead_letter(
+        &mut self,
+        name: &str,
+        event: &RecordedEvent,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        match self {
+            ReadModelTx::Postgres(tx) => postgres::park_dead_letter(tx, name, event, error).await,
+            ReadModelTx::Sqlite(tx) => sqlite::park_dead_letter(tx, name, event, error).await,
         }
     }
 

@@ -12,7 +12,9 @@ mod sqlite;
 mod stream_id;
 
 pub use codec::{Codec, UpcastFn};
-pub use envelope::{AppendOutcome, ExpectedVersion, Metadata, NewEvent, RecordedEvent, Snapshot};
+pub use envelope::{
+    AppendOutcome, DeadLetter, ExpectedVersion, Metadata, NewEvent, RecordedEvent, Snapshot,
+};
 pub use error::{CodecError, StoreError};
 pub use event_store::{
     connect, connect_and_report, EventStore, MigrationReport, ReadModelTx, MAX_EVENTS_PER_APPEND,

@@ -35,7 +35,7 @@ use super::event_store::{
     check_append, duplicate_or_conflict, publish, run_migrations, JsonColumn, StoredEvent,
 };
 use super::{
-    AppendOutcome, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
+    AppendOutcome, DeadLetter, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
     RecordedEvent, Snapshot, StoreError, StreamId,
 };
 use crate::config::DatabaseBackend;
@@ -235,6 +235,30 @@ pub(super) async fn save_checkpoint(
     Ok(())
 }
 
+/// Parks an event on `conn`; see [`ReadModelTx::park_dead_letter`].
+pub(super) async fn park_dead_letter(
+    conn: &mut PgConnection,
+    name: &str,
+    event: &RecordedEvent,
+    error: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO event_store.dead_letters \
+           (subscription, position, event_id, stream_id, stream_version, event_type, error) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+    )
+    .bind(name)
+    .bind(event.position)
+    .bind(event.event_id)
+    .bind(event.stream_id.as_str())
+    .bind(i64::try_from(event.stream_version).unwrap_or(i64::MAX))
+    .bind(&event.event_type)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Reads a checkpoint on `conn`.
 pub(super) async fn load_checkpoint(
     conn: &mut PgConnection,
@@ -418,6 +442,42 @@ impl EventStore for PostgresStore {
 
     async fn last_position(&self) -> Result<i64, StoreError> {
         last_position(&self.pool).await
+    }
+
+    async fn count_after(&self, position: i64) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM event_store.events WHERE position > $1 \
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
+        )
+        .bind(position)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+        let rows: Vec<(String, i64, Uuid, String, i64, String, String, DateTime<Utc>)> =
+            sqlx::query_as(
+                "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
+                   error, parked_at FROM event_store.dead_letters ORDER BY parked_at, position",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(subscription, position, event_id, stream_id, version, event_type, error, at)| {
+                DeadLetter {
+                    subscription,
+                    position,
+                    event_id,
+                    stream_id,
+                    stream_version: u64::try_from(version).unwrap_or(0),
+                    event_type,
+                    error,
+                    parked_at: at,
+                }
+            })
+            .collect())
     }
 
     async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {

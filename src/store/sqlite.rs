@@ -31,7 +31,7 @@ use super::event_store::{
     check_append, duplicate_or_conflict, publish, run_migrations, JsonColumn, StoredEvent,
 };
 use super::{
-    AppendOutcome, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
+    AppendOutcome, DeadLetter, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
     RecordedEvent, Snapshot, StoreError, StreamId,
 };
 use crate::config::DatabaseBackend;
@@ -164,6 +164,30 @@ pub(super) async fn save_checkpoint(
     )
     .bind(name)
     .bind(position)
+    .bind(timestamp(Utc::now()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Parks an event on `conn`; see [`ReadModelTx::park_dead_letter`].
+pub(super) async fn park_dead_letter(
+    conn: &mut SqliteConnection,
+    name: &str,
+    event: &RecordedEvent,
+    error: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO dead_letters (subscription, position, event_id, stream_id, stream_version, \
+           event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(name)
+    .bind(event.position)
+    .bind(event.event_id.as_bytes().as_slice())
+    .bind(event.stream_id.as_str())
+    .bind(i64::try_from(event.stream_version).unwrap_or(i64::MAX))
+    .bind(&event.event_type)
+    .bind(error)
     .bind(timestamp(Utc::now()))
     .execute(conn)
     .await?;
@@ -303,6 +327,47 @@ impl EventStore for SqliteStore {
     async fn last_position(&self) -> Result<i64, StoreError> {
         let mut conn = self.pool.acquire().await?;
         last_position(&mut conn).await
+    }
+
+    async fn count_after(&self, position: i64) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE position > ?")
+            .bind(position)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+        let rows: Vec<(String, i64, Vec<u8>, String, i64, String, String, String)> =
+            sqlx::query_as(
+                "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
+               error, parked_at FROM dead_letters ORDER BY parked_at, position",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(subscription, position, event_id, stream_id, version, event_type, error, at)| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    stream: stream_id.clone(),
+                    version,
+                    event_type: event_type.clone(),
+                    reason,
+                };
+                Ok(DeadLetter {
+                    event_id: Uuid::from_slice(&event_id)
+                        .map_err(|e| corrupt(format!("bad dead-letter event id: {e}")))?,
+                    parked_at: DateTime::parse_from_rfc3339(&at)
+                        .map_err(|e| corrupt(format!("bad dead-letter time: {e}")))?
+                        .with_timezone(&Utc),
+                    subscription,
+                    position,
+                    stream_id: stream_id.clone(),
+                    stream_version: u64::try_from(version).unwrap_or(0),
+                    event_type: event_type.clone(),
+                    error,
+                })
+            })
+            .collect()
     }
 
     async fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
