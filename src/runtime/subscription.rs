@@ -21,7 +21,11 @@ pub const BATCH_SIZE: usize = 256;
 
 /// How often a follower re-reads the log even without a signal: the signal can be missed while a
 /// PostgreSQL listener reconnects, and an older in-flight transaction can hide newer events.
-pub const IDLE_REREAD: Duration = Duration::from_millis(250);
+pub const IDLE_REREAD: Duration = Duration::from_secs(1);
+
+/// How soon to read again when events were appended but are not visible yet (an older
+/// PostgreSQL transaction is still open): short, because a player is waiting for the reply.
+pub const INVISIBLE_REREAD: Duration = Duration::from_millis(10);
 
 /// Attempts at one failing event before it is parked.
 pub const MAX_ATTEMPTS: u32 = 4;
@@ -144,6 +148,10 @@ async fn follow(
             Ok(Some(position)) => {
                 checkpoint = position;
                 progress.checkpoint.store(checkpoint, Ordering::Release);
+            }
+            Ok(None) if *appends.borrow_and_update() > checkpoint => {
+                // Appended but not yet visible: an older transaction is still in flight.
+                tokio::time::sleep(INVISIBLE_REREAD).await;
             }
             Ok(None) => {
                 let _ = tokio::time::timeout(IDLE_REREAD, appends.changed()).await;
