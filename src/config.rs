@@ -34,6 +34,31 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// How logs are written.
     pub telemetry: TelemetrySettings,
+    /// How stream actors are kept.
+    pub runtime: RuntimeSettings,
+    /// The operators' health line.
+    pub health: HealthSettings,
+}
+
+/// How the engine keeps its stream actors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeSettings {
+    /// Save a snapshot after this many events of a stream (0 disables snapshots).
+    pub snapshot_every: u64,
+    /// Passivate a stream actor after this many seconds without a command.
+    pub passivate_after_seconds: u64,
+    /// At most this many stream actors rebuild from the store at once, so a recovery storm after
+    /// a crash leaves room for live play.
+    pub max_concurrent_rebuilds: usize,
+}
+
+/// The periodic health line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSettings {
+    /// Seconds between two health lines.
+    pub interval_seconds: u64,
 }
 
 /// The event store's database.
@@ -212,6 +237,18 @@ impl Settings {
     /// Checks what types alone cannot.
     fn validate(&self) -> Result<(), SettingsError> {
         self.database.backend()?;
+        if self.runtime.max_concurrent_rebuilds == 0 {
+            return Err(SettingsError::Invalid {
+                key: "runtime.max_concurrent_rebuilds",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.health.interval_seconds == 0 {
+            return Err(SettingsError::Invalid {
+                key: "health.interval_seconds",
+                reason: "must be at least 1".into(),
+            });
+        }
         if self.database.max_connections == 0 {
             return Err(SettingsError::Invalid {
                 key: "database.max_connections",

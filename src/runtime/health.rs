@@ -146,8 +146,9 @@ impl Health {
 }
 
 impl HealthReport {
-    /// Writes the report as one structured INFO line.
-    pub fn log(&self, window: Duration) {
+    /// Writes the report as one structured INFO line, with each subscription's lag in events
+    /// (`projections.lag`), extra parts such as the gateway state, and whether the store answered.
+    pub fn log(&self, window: Duration, lag: &str, extra: &str, store_reachable: bool) {
         let live = self.live.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
         let per_second = self.commands as f64 / window.as_secs_f64().max(0.001);
         tracing::info!(
@@ -162,6 +163,9 @@ impl HealthReport {
             commands.p99_ms = format_args!("{:.2}", self.command_p99_ms),
             store.append_p99_ms = format_args!("{:.2}", self.append_p99_ms),
             store.conflicts = self.conflicts,
+            store.reachable = store_reachable,
+            projections.lag = %lag,
+            extra = %extra,
             "health"
         );
     }

@@ -2,6 +2,7 @@
 //! them, health accounting, and the clock commands are decided at.
 mod clock;
 mod deps;
+mod engine;
 mod health;
 mod registry;
 mod stream_actor;
@@ -9,6 +10,7 @@ mod subscription;
 
 pub use clock::{Clock, FastClock, SharedClock, SystemClock};
 pub use deps::StreamDeps;
+pub use engine::{Runtime, StopSubscription, SNAPSHOT_SCHEMA};
 pub use health::{Health, HealthReport};
 pub use registry::{Locate, Registry, RegistryError, RegistryHandle, RegistrySettings};
 pub use stream_actor::{

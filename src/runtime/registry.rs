@@ -50,8 +50,6 @@ pub struct RegistrySettings {
     pub passivate_after: Duration,
     /// How often idle actors are looked for.
     pub sweep_every: Duration,
-    /// How often the health line is written.
-    pub health_interval: Duration,
 }
 
 struct Entry {
@@ -65,32 +63,18 @@ pub struct Registry {
     deps: HashMap<TypeId, Box<dyn Any>>,
     health: Arc<Health>,
     settings: RegistrySettings,
-    extra_health: Vec<Box<dyn Fn() + 'static>>,
 }
 
 impl Registry {
     /// An empty registry; add each aggregate kind's dependencies with [`Registry::with_kind`].
     pub fn new(health: Arc<Health>, settings: RegistrySettings) -> Self {
-        Self {
-            entries: HashMap::new(),
-            deps: HashMap::new(),
-            health,
-            settings,
-            extra_health: Vec::new(),
-        }
+        Self { entries: HashMap::new(), deps: HashMap::new(), health, settings }
     }
 
     /// Serves streams of aggregate `A` with `deps`.
     #[must_use]
     pub fn with_kind<A: Aggregate>(mut self, deps: Arc<StreamDeps<A>>) -> Self {
         self.deps.insert(TypeId::of::<A>(), Box::new(deps));
-        self
-    }
-
-    /// Adds something else to write with every health line (projection lag, gateway state).
-    #[must_use]
-    pub fn with_health_source(mut self, source: impl Fn() + 'static) -> Self {
-        self.extra_health.push(Box::new(source));
         self
     }
 
@@ -115,13 +99,6 @@ impl Actor for Registry {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.run_interval(self.settings.sweep_every, |act, _| act.sweep());
-        let window = self.settings.health_interval;
-        ctx.run_interval(window, move |act, _| {
-            act.health.take_report().log(window);
-            for source in &act.extra_health {
-                source();
-            }
-        });
     }
 }
 
