@@ -313,6 +313,9 @@ mod tests {
     use crate::discord::ReplayTarget;
     use crate::domain::GameId;
 
+    /// The options of one invocation.
+    type Options = Vec<(String, SlashValue)>;
+
     fn s(name: &str, value: &str) -> (String, SlashValue) {
         (name.to_owned(), SlashValue::String(value.to_owned()))
     }
@@ -338,7 +341,7 @@ mod tests {
     #[test]
     fn every_slash_command_parses_to_the_same_command_as_its_prefix_twin() {
         let owls = TeamName::parse("Owls").expect("valid");
-        let cases: Vec<(&str, Vec<(String, SlashValue)>, BotCommand)> = vec![
+        let cases: Vec<(&str, Options, BotCommand)> = vec![
             ("team", vec![u("partner", 4)], BotCommand::Team { partner: UserId(4), name: None }),
             (
                 "team",
@@ -420,7 +423,7 @@ mod tests {
 
     #[test]
     fn slash_refusals_name_the_command_and_option() {
-        let cases: Vec<(&str, Vec<(String, SlashValue)>, &str)> = vec![
+        let cases: Vec<(&str, Options, &str)> = vec![
             ("dance", vec![], "unknown command `/dance`; try `/help`"),
             ("team", vec![], "`/team` needs the option `partner`"),
             ("team", vec![s("partner", "bob")], "the option `partner` of `/team` must be a member"),

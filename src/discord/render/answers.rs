@@ -145,7 +145,7 @@ pub fn dm_status(game: Option<&Game>, user: UserId, now: DateTime<Utc>) -> Outgo
             };
             let mut lines = vec![
                 pair_line(&team.pair),
-                format!("{mode}, guess {} of this round. {answers}", team.guesses + 1),
+                format!("{mode}, guess {} on this pair. {answers}", team.guesses + 1),
             ];
             lines.extend(time_left(game, now));
             OutgoingMessage::lines(lines)

@@ -9,6 +9,11 @@ use crate::domain::TeamId;
 fn standing_detail(mode: Mode, s: &TeamStanding) -> String {
     let matches = count(s.matches as usize, "match", "matches");
     let avg = average(s.average_guesses);
+    let per_match = if s.matches == 0 {
+        matches.clone()
+    } else {
+        format!("{matches}, {avg} guesses per match")
+    };
     let give_ups = if s.give_ups > 0 {
         format!(", {}", count(s.give_ups as usize, "give up", "give ups"))
     } else {
@@ -19,9 +24,9 @@ fn standing_detail(mode: Mode, s: &TeamStanding) -> String {
         .map(|e| format!("out in round {} ({})", e.round, elimination_reason(e.reason)));
     match mode {
         Mode::TwoPlayer => format!("{matches}, {avg} guesses per round"),
-        Mode::Race => format!("{matches}, {avg} guesses per match{give_ups}"),
+        Mode::Race => format!("{per_match}{give_ups}"),
         Mode::Golf => format!(
-            "{} point{}, {matches}, {avg} guesses per match{give_ups}",
+            "{} point{}, {per_match}{give_ups}",
             s.score,
             if s.score == 1 || s.score == -1 { "" } else { "s" }
         ),
@@ -63,8 +68,9 @@ pub fn game_over(
     let total = ranking_lines.len();
     while size(&ranking_lines) > DISCORD_MESSAGE_LIMIT && !ranking_lines.is_empty() {
         ranking_lines.pop();
-        let more = format!("... and {} more", count(total - ranking_lines.len(), "team", "teams"));
-        if size(&ranking_lines) + more.chars().count() + 1 <= DISCORD_MESSAGE_LIMIT {
+        let more =
+            format!("... and {}", count(total - ranking_lines.len(), "more team", "more teams"));
+        if size(&ranking_lines) + more.chars().count() < DISCORD_MESSAGE_LIMIT {
             ranking_lines.push(more);
             break;
         }

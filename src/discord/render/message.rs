@@ -224,9 +224,9 @@ pub fn elimination_reason(reason: EliminationReason) -> &'static str {
     match reason {
         EliminationReason::GuessLimit => "reached the guess limit",
         EliminationReason::TimeExpired => "ran out of time",
-        EliminationReason::Slowest => "slowest this round",
+        EliminationReason::Slowest => "slowest",
         EliminationReason::Forfeit => "forfeited",
-        EliminationReason::LongformRound => "most guesses this round",
+        EliminationReason::LongformRound => "most guesses",
     }
 }
 
