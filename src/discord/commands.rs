@@ -539,6 +539,8 @@ pub fn parse_dm(text: &str) -> DmCommand {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn wm() -> Prefix {
@@ -765,6 +767,33 @@ mod tests {
                 other => format!("wm{other}"),
             };
             assert!(matches!(parse(&text), Some(Ok(_))), "{text:?} from the help table parses");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn text_without_the_prefix_is_never_for_us(text in "[^wW\\s].{0,40}") {
+            prop_assert_eq!(parse(&text), None);
+        }
+
+        #[test]
+        fn any_text_after_the_prefix_parses_or_is_refused_without_panicking(rest in "\\PC{0,60}") {
+            let _ = parse_guild_message(&wm(), &format!("wm{rest}"), &[UserId(1)]);
+        }
+
+        #[test]
+        fn any_user_id_in_a_mention_is_the_partner(id in any::<u64>(), bang in any::<bool>()) {
+            let token = if bang { format!("<@!{id}>") } else { format!("<@{id}>") };
+            prop_assert_eq!(
+                parse(&format!("wmteam {token}")),
+                Some(Ok(BotCommand::Team { partner: UserId(id), name: None }))
+            );
+        }
+
+        #[test]
+        fn any_single_word_dm_other_than_status_is_an_answer(word in "[a-z]{1,20}") {
+            prop_assume!(word != "status" && word != "giveup");
+            prop_assert_eq!(parse_dm(&word), DmCommand::Answer(word.clone()));
         }
     }
 }

@@ -266,6 +266,8 @@ pub(super) fn average(value: Option<f64>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn lengths(pieces: &[String]) -> Vec<usize> {
@@ -350,6 +352,25 @@ mod tests {
         ];
         for (secs, expected) in cases {
             assert_eq!(duration(TimeDelta::seconds(secs)), expected, "{secs} seconds");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_content_splits_into_pieces_within_the_limit_that_rejoin_to_it(
+            lines in proptest::collection::vec("[a-z ]{1,300}", 0..40),
+            limit in 50usize..400,
+        ) {
+            let content = lines.join("\n");
+            let pieces = split_at_limit(&content, limit);
+            for piece in &pieces {
+                prop_assert!(piece.chars().count() <= limit);
+                prop_assert!(!piece.trim().is_empty());
+            }
+            // Lines of at most the limit are never cut, so the pieces rejoin to the lines.
+            if lines.iter().all(|l| l.chars().count() <= limit && !l.trim().is_empty()) {
+                prop_assert_eq!(pieces.join("\n"), content);
+            }
         }
     }
 }

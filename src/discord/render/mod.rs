@@ -28,7 +28,7 @@ pub use message::{
 };
 pub use replies::{
     dms_closed, error_reply, help, invitation_expired, invitation_sent, prefix_changed,
-    team_formed, team_renamed,
+    replay_not_found, team_formed, team_not_found, team_renamed,
 };
 pub use rounds::{longform_reveal, round_summary};
 pub use stats::{

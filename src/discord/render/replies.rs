@@ -4,7 +4,7 @@
 use std::fmt::Display;
 
 use super::message::{mention, OutgoingMessage};
-use crate::discord::commands::{usage, COMMANDS};
+use crate::discord::commands::{usage, ReplayTarget, COMMANDS};
 use crate::domain::guild::Prefix;
 use crate::domain::team::INVITATION_TTL;
 use crate::domain::UserId;
@@ -85,4 +85,20 @@ pub fn dms_closed(user: UserId) -> OutgoingMessage {
          Settings, Direct Messages).",
         mention(user)
     ))
+}
+
+/// The reply to `replay` naming no finished game. An error, unlike the empty cases: the player
+/// named something that does not exist, most likely a typo.
+pub fn replay_not_found(target: &ReplayTarget) -> OutgoingMessage {
+    let what = match target {
+        ReplayTarget::Name(name) => format!("no finished game has the replay name \"{name}\""),
+        ReplayTarget::Game(id) => format!("no finished game has the id {id}"),
+    };
+    error_reply(&format!("{what}; `history` lists recent games"))
+}
+
+/// The reply to `stats team <name>` naming no team of the guild (an error, like a bad replay
+/// name).
+pub fn team_not_found(name: &str) -> OutgoingMessage {
+    error_reply(&format!("no team in this server is called \"{name}\""))
 }

@@ -523,6 +523,12 @@ fn errors_start_with_error() {
         error_reply(&GameError::AlreadyJoined).first_line(),
         "Error: your team is already in this game"
     );
+    let missing = replay_not_found(&crate::discord::ReplayTarget::Name("river-999".into()));
+    assert_eq!(
+        missing.content,
+        "Error: no finished game has the replay name \"river-999\"; `history` lists recent games"
+    );
+    assert!(team_not_found("Owls").first_line().starts_with("Error: no team"));
 }
 
 #[test]
