@@ -1,13 +1,13 @@
 //! Direct messages about answering: the pair dealt, an answer accepted or rejected, a match or a
 //! miss, a give up, and the `status` reply. First lines follow the contract exactly: a pair is
 //! `**word1** + **word2**`, an acceptance starts with `Got it`, a refusal with `Invalid:`, a
-//! match contains `Match!`. No other message starts with a bold `+` pair, so a reader can tell a
-//! pair DM by its first line alone.
+//! match contains `Match!`. Only a pair DM and the `status` reply (which repeats the pair on
+//! request) start with a bold `+` pair, so a reader can tell a new pair by its first line.
 use std::fmt::Display;
 
 use chrono::{DateTime, Utc};
 
-use super::message::{elimination_reason, left, OutgoingMessage};
+use super::message::{elimination_reason, left, mention, OutgoingMessage};
 use crate::domain::game::{EliminationReason, Game, GivenAnswer, Mode, Phase, TeamStatus};
 use crate::domain::UserId;
 
@@ -108,7 +108,7 @@ pub fn pair_abandoned(
         if points < 0 { format!(", {points} point{}", plural(points)) } else { String::new() };
     OutgoingMessage::lines([
         format!("Gave up on {} and {} (counted as guess {guess_count}{cost}).", pair[0], pair[1]),
-        format!("<@{}> gave up; a new pair follows.", by.0),
+        format!("{} gave up; a new pair follows.", mention(by)),
     ])
 }
 

@@ -29,7 +29,7 @@ pub fn options_line(options: &GameOptions) -> String {
 
 /// The lobby embed: its teams (with their players) and its options.
 fn lobby_embed(game: &Game) -> EmbedSpec {
-    let mode = game.mode().unwrap_or(Mode::Race);
+    let mode = mode_of(game);
     let teams = if game.teams().is_empty() {
         "No team yet.".to_owned()
     } else {
@@ -58,6 +58,7 @@ fn lobby_embed(game: &Game) -> EmbedSpec {
         .field("Options", format!("`{options}`"), false)
 }
 
+/// The game's mode. Only created games are rendered; the fallback keeps a renderer total.
 fn mode_of(game: &Game) -> Mode {
     game.mode().unwrap_or(Mode::Race)
 }
