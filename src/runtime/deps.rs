@@ -1,6 +1,6 @@
 //! What every stream actor of one aggregate kind shares: the store, the codec, the word lists,
 //! the clock, health accounting and the rebuild throttle.
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
@@ -29,4 +29,45 @@ pub struct StreamDeps<A: Aggregate> {
     pub snapshot_schema: u32,
     /// Caps concurrent rebuilds, so a recovery storm after a crash cannot starve live play.
     pub rebuild_permits: Arc<Semaphore>,
+    /// A fault tests can switch on to make `decide` panic for chosen commands, so the crash and
+    /// restart path is exercised for real. Always off in production.
+    pub fault: FaultSwitch<A::Command>,
+}
+
+/// A predicate that, when set, makes the stream actor panic while deciding a matching command.
+pub struct FaultSwitch<C> {
+    predicate: Mutex<Option<FaultPredicate<C>>>,
+}
+
+type FaultPredicate<C> = Box<dyn Fn(&C) -> bool + Send + Sync>;
+
+impl<C> Default for FaultSwitch<C> {
+    fn default() -> Self {
+        Self { predicate: Mutex::new(None) }
+    }
+}
+
+impl<C> FaultSwitch<C> {
+    /// Panics while deciding every command for which `predicate` holds, until cleared.
+    pub fn set(&self, predicate: impl Fn(&C) -> bool + Send + Sync + 'static) {
+        if let Ok(mut slot) = self.predicate.lock() {
+            *slot = Some(Box::new(predicate));
+        }
+    }
+
+    /// Switches the fault off.
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.predicate.lock() {
+            *slot = None;
+        }
+    }
+
+    /// Panics if the fault is on for `command`.
+    pub fn trip(&self, command: &C) {
+        let hit =
+            self.predicate.lock().map(|p| p.as_ref().is_some_and(|p| p(command))).unwrap_or(false);
+        if hit {
+            panic!("injected fault");
+        }
+    }
 }

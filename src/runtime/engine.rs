@@ -8,12 +8,12 @@ use actix::prelude::*;
 use tokio::sync::Semaphore;
 
 use super::clock::SharedClock;
-use super::deps::StreamDeps;
+use super::deps::{FaultSwitch, StreamDeps};
 use super::health::Health;
 use super::registry::{Registry, RegistryHandle, RegistrySettings};
 use super::subscription::{Progress, Subscriber, SubscriptionActor};
 use crate::config::{HealthSettings, RuntimeSettings};
-use crate::domain::game::Game;
+use crate::domain::game::{Game, GameCommand};
 use crate::domain::guild::Guild;
 use crate::domain::player::Player;
 use crate::domain::team::Team;
@@ -46,6 +46,7 @@ pub struct Runtime {
     clock: SharedClock,
     followed: Arc<Mutex<Vec<Followed>>>,
     reporter: Addr<HealthReporter>,
+    game_deps: Arc<StreamDeps<Game>>,
 }
 
 impl Runtime {
@@ -66,11 +67,12 @@ impl Runtime {
             snapshot_every: runtime.snapshot_every,
         };
         let passivate_after = Duration::from_secs(runtime.passivate_after_seconds);
+        let game_deps = deps.for_kind::<Game>();
         let registry = Registry::new(
             health.clone(),
             RegistrySettings { passivate_after, sweep_every: sweep_every(passivate_after) },
         )
-        .with_kind::<Game>(deps.for_kind())
+        .with_kind::<Game>(game_deps.clone())
         .with_kind::<Team>(deps.for_kind())
         .with_kind::<Player>(deps.for_kind())
         .with_kind::<Guild>(deps.for_kind());
@@ -85,7 +87,7 @@ impl Runtime {
             extra: Vec::new(),
         }
         .start();
-        Self { store, registry, health, clock, followed, reporter }
+        Self { store, registry, health, clock, followed, reporter, game_deps }
     }
 
     /// The one door for commands.
@@ -106,6 +108,11 @@ impl Runtime {
     /// The health counters.
     pub fn health(&self) -> &Arc<Health> {
         &self.health
+    }
+
+    /// The fault switch of game actors: tests use it to crash a game actor mid-command.
+    pub fn game_faults(&self) -> &FaultSwitch<GameCommand> {
+        &self.game_deps.fault
     }
 
     /// Starts following the log with `subscriber`; returns its progress.
@@ -185,6 +192,7 @@ impl Shared {
             snapshot_every: self.snapshot_every,
             snapshot_schema: SNAPSHOT_SCHEMA,
             rebuild_permits: self.rebuild_permits.clone(),
+            fault: Default::default(),
         })
     }
 }

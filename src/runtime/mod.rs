@@ -9,7 +9,7 @@ mod stream_actor;
 mod subscription;
 
 pub use clock::{Clock, FastClock, SharedClock, SystemClock};
-pub use deps::StreamDeps;
+pub use deps::{FaultSwitch, StreamDeps};
 pub use engine::{Runtime, StopSubscription, SNAPSHOT_SCHEMA};
 pub use health::{Health, HealthReport};
 pub use registry::{Locate, Registry, RegistryError, RegistryHandle, RegistrySettings};

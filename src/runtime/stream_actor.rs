@@ -409,7 +409,10 @@ async fn execute_on<A: Aggregate>(
     for attempt in 0..=MAX_CONFLICT_RETRIES {
         let ctx =
             Ctx { now: deps.clock.now(), seed: Uuid::new_v4().as_u64_pair().0, words: deps.words };
-        let decided = catch_unwind(AssertUnwindSafe(|| loaded.state.decide(&command, &ctx)));
+        let decided = catch_unwind(AssertUnwindSafe(|| {
+            deps.fault.trip(&command);
+            loaded.state.decide(&command, &ctx)
+        }));
         let events = match decided {
             Ok(Ok(events)) => events,
             Ok(Err(rejection)) => return Err(CommandError::Rejected(rejection)),
