@@ -162,7 +162,6 @@ enum Cell<A> {
     Loaded(Loaded<A>),
 }
 
-
 /// A folded aggregate.
 struct Loaded<A> {
     state: A,
