@@ -213,3 +213,30 @@ projection_test!(give_ups_and_misses_do_not_count_as_matches, |bot| async move {
     let other = bot.read.team_stats(GUILD, others.team_id).await.unwrap().unwrap();
     assert_eq!((other.games, other.wins, other.matches, other.win_streak), (1, 0, 0, 0));
 });
+
+projection_test!(a_cancelled_game_counts_in_no_statistics, |bot| async move {
+    // Arrange
+    let pair = team("Cancellers", 131, 132);
+    let game = bot.create(two_player(3, 3), &pair).await;
+    bot.match_in(game, &pair, 1).await;
+
+    // Act
+    bot.exec(
+        game,
+        GameCommand::CancelGame { guild: GUILD, by: UserId(132), has_manage_guild: false },
+    )
+    .await;
+    bot.settle().await;
+
+    // Assert
+    let stats = bot.read.player_stats(GUILD, UserId(131)).await.unwrap();
+    assert_eq!((stats.games, stats.matches, stats.perfect_rounds), (0, 0, 0));
+    assert_eq!(stats.best_partner, None);
+    assert_eq!(bot.read.team_stats(GUILD, pair.team_id).await.unwrap(), None);
+    let board = bot
+        .read
+        .leaderboard(GUILD, LeaderboardKind::Players, Period::All, epoch(), 10)
+        .await
+        .unwrap();
+    assert!(board.rows.is_empty());
+});
