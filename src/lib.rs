@@ -5,6 +5,8 @@
 //!   events and rules, and the word service. No IO, no clock or randomness of its own.
 //! - [`store`]: the event store: one trait, PostgreSQL and SQLite backends, the codec with schema
 //!   versions and upcasters, snapshots and subscription checkpoints.
+//! - [`reactors`]: side effects that follow the log: process managers carrying steps between
+//!   streams (forbidden lists, active games, teams, replay names) and durable timers.
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
@@ -19,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub mod reactors;
 pub mod runtime;
 pub mod startup;
 pub mod store;
