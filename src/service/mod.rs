@@ -14,6 +14,9 @@ pub use answers::PlayerGame;
 pub use core::{Caller, GameService};
 pub use errors::{ServiceError, SOMETHING_WENT_WRONG};
 pub use games::GameOutcome;
-pub use lookups::{ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH};
+pub use lookups::{
+    ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH, LOG_INDEX_REREAD,
+    LOG_INDEX_VISIBILITY_WAIT,
+};
 pub use queries::{GuildSettings, PrefixOutcome, StatsReply};
-pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome};
+pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome, TeamInfo};

@@ -60,6 +60,17 @@ pub struct RenameOutcome {
     pub duplicate: bool,
 }
 
+/// A player's current team, as a reply shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamInfo {
+    /// The team.
+    pub team: TeamId,
+    /// Its current name.
+    pub name: TeamName,
+    /// Its two players, inviter first.
+    pub members: [Member; 2],
+}
+
 /// The caller's formed team in a guild, read from the authoritative streams.
 #[derive(Clone, Debug)]
 pub(super) struct CurrentTeam {
@@ -159,8 +170,9 @@ impl GameService {
     }
 
     /// `ok`: the caller accepts the invitation addressed to them in this guild, which forms the
-    /// team; then both players join it on their player streams (`<source>:join:<user>`), so the
-    /// very next command of either sees the new team.
+    /// team (`<source>:accept`); then both players join it on their player streams
+    /// (`<source>:join:<user>`) and the inviter's pending invitation is cleared
+    /// (`<source>:clear`), so the very next command of either player sees the new team.
     ///
     /// Decision: with several invitations pending for the caller, the newest unexpired one is
     /// accepted. The invitation is found through [`Lookups::invitations_for`](super::Lookups)
@@ -204,6 +216,7 @@ impl GameService {
         let outcome =
             self.run::<Team>(StreamId::team(guild, team), accept, source.step("accept")).await?;
         self.join_members(guild, team, &outcome.events, &source).await?;
+        self.clear_inviters_invitation(guild, team, &outcome.events, &source).await?;
         formed_outcome(team, outcome.events, outcome.duplicate).ok_or_else(|| {
             tracing::error!(team.id = %team, "an accepted invitation recorded no TeamFormed");
             ServiceError::Internal
@@ -254,6 +267,28 @@ impl GameService {
         Ok(())
     }
 
+    /// The inviter's pending invitation ends with the team's forming (`<source>:clear`), so they
+    /// may invite again at once; the reactors send the same idempotent command.
+    async fn clear_inviters_invitation(
+        &self,
+        guild: GuildId,
+        team: TeamId,
+        events: &[TeamEvent],
+        source: &Source,
+    ) -> Result<(), ServiceError> {
+        for event in events {
+            if let TeamEvent::TeamFormed { members: [inviter, _], .. } = event {
+                let clear = PlayerCommand::ClearPendingInvitation {
+                    team,
+                    outcome: InvitationOutcome::Accepted,
+                };
+                let stream = StreamId::player(guild, inviter.user);
+                self.run::<Player>(stream, clear, source.step("clear")).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// `rename <name>`: a member renames their team. The new name is reserved in the guild
     /// first (`<source>:reserve`, which frees the old one); if the team then refuses, the old
     /// name is reserved back, or released when it was a default name (`<source>:unreserve`).
@@ -299,6 +334,22 @@ impl GameService {
                 self.undo::<Guild>(guild_stream, restore, source.step("unreserve")).await;
                 Err(refused)
             }
+        }
+    }
+
+    /// `user`'s current team in `guild`, `None` when they have none (read from the player and
+    /// team streams, so it reflects an `ok` the moment it returned).
+    pub async fn team_of(
+        &self,
+        guild: GuildId,
+        user: UserId,
+    ) -> Result<Option<TeamInfo>, ServiceError> {
+        match self.current_team(guild, user).await {
+            Ok(team) => {
+                Ok(Some(TeamInfo { team: team.id, name: team.name, members: team.members }))
+            }
+            Err(ServiceError::NoTeam) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 
