@@ -8,6 +8,7 @@ mod errors;
 mod games;
 mod lookups;
 mod queries;
+mod read_model_lookups;
 mod teams;
 
 pub use answers::PlayerGame;
@@ -17,6 +18,9 @@ pub use games::GameOutcome;
 pub use lookups::{
     ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH, LOG_INDEX_REREAD,
     LOG_INDEX_VISIBILITY_WAIT,
+};
+pub use read_model_lookups::{
+    ReadModelLookups, HISTORY_SIZE, READ_MODEL_POLL, READ_MODEL_WAIT,
 };
 pub use queries::{GuildSettings, PrefixOutcome, StatsReply};
 pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome, TeamInfo};

@@ -16,7 +16,8 @@ use gamebot::domain::game::{GameOptions, Mode};
 use gamebot::domain::team::TeamName;
 use gamebot::domain::{ChannelId, GuildId, TeamId, UserId};
 use gamebot::runtime::{Clock, Runtime, SharedClock};
-use gamebot::service::{Caller, GameService, LogIndex};
+use gamebot::projections::all_projections;
+use gamebot::service::{Caller, GameService, ReadModelLookups};
 use gamebot::store::{EventStore, PostgresStore, SqliteStore};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
@@ -85,7 +86,7 @@ impl Clock for ManualClock {
     }
 }
 
-/// A running engine with its service.
+/// A running engine with its projections and its service (on the read-model lookups).
 pub struct TestEnv {
     /// The runtime (kept alive for the test).
     pub runtime: Runtime,
@@ -112,7 +113,10 @@ impl TestEnv {
             },
             &HealthSettings { interval_seconds: 3_600 },
         );
-        let lookups = Arc::new(LogIndex::new(store.clone()));
+        for projection in all_projections() {
+            runtime.subscribe(projection);
+        }
+        let lookups = Arc::new(ReadModelLookups::for_runtime(&runtime));
         let service = GameService::new(runtime.registry().clone(), store.clone(), lookups, shared);
         Self { runtime, service, clock, store, next_source: AtomicU64::new(1) }
     }
