@@ -11,3 +11,5 @@ mod games;
 mod play;
 // idempotency: the same source id sent twice does nothing the second time.
 mod idempotency;
+// queries: statistics, leaderboards, history, replays and the prefix.
+mod queries;
