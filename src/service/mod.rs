@@ -19,8 +19,6 @@ pub use lookups::{
     ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH, LOG_INDEX_REREAD,
     LOG_INDEX_VISIBILITY_WAIT,
 };
-pub use read_model_lookups::{
-    ReadModelLookups, HISTORY_SIZE, READ_MODEL_POLL, READ_MODEL_WAIT,
-};
 pub use queries::{GuildSettings, PrefixOutcome, StatsReply};
+pub use read_model_lookups::{ReadModelLookups, HISTORY_SIZE, READ_MODEL_POLL, READ_MODEL_WAIT};
 pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome, TeamInfo};

@@ -49,8 +49,7 @@ impl ReadModelLookups {
     /// Lookups on `runtime`'s store, waiting on the projections it follows (subscribe them
     /// first: a projection that is not running is not waited for).
     pub fn for_runtime(runtime: &Runtime) -> Self {
-        let followed =
-            PROJECTION_NAMES.iter().filter_map(|name| runtime.progress(name)).collect();
+        let followed = PROJECTION_NAMES.iter().filter_map(|name| runtime.progress(name)).collect();
         Self::new(runtime.store().clone(), followed, runtime.clock().clone())
     }
 
