@@ -12,7 +12,7 @@ mod read_model_lookups;
 mod teams;
 
 pub use answers::PlayerGame;
-pub use core::{Caller, GameService};
+pub use core::{Caller, GameService, TEAM_REACTOR_POLL, TEAM_REACTOR_WAIT};
 pub use errors::{ServiceError, SOMETHING_WENT_WRONG};
 pub use games::GameOutcome;
 pub use lookups::{

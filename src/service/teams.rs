@@ -170,9 +170,15 @@ impl GameService {
     }
 
     /// `ok`: the caller accepts the invitation addressed to them in this guild, which forms the
-    /// team (`<source>:accept`); then both players join it on their player streams
-    /// (`<source>:join:<user>`) and the inviter's pending invitation is cleared
-    /// (`<source>:clear`), so the very next command of either player sees the new team.
+    /// team (`<source>:accept`). Before replying, both players must have joined it on their
+    /// player streams and the inviter's pending invitation must be cleared, so the very next
+    /// command of either player sees the new team. The teams reactor does both for
+    /// `TeamFormed`; when it runs, `accept` waits for it to pass the event rather than sending
+    /// the same commands itself, because `JoinTeam` does not commute: a reactor still catching
+    /// up on an older `TeamFormed` would otherwise move a player back to the older team. Without
+    /// the reactor, `accept` sends them itself (`<source>:join:<user>`, `<source>:clear`); if
+    /// the reactor stalls past [`TEAM_REACTOR_WAIT`](super::TEAM_REACTOR_WAIT), the reply goes
+    /// out and the reactor finishes the steps when it recovers.
     ///
     /// Decision: with several invitations pending for the caller, the newest unexpired one is
     /// accepted. The invitation is found through [`Lookups::invitations_for`](super::Lookups)
@@ -215,8 +221,14 @@ impl GameService {
         let accept = TeamCommand::AcceptInvitation { by: caller.user };
         let outcome =
             self.run::<Team>(StreamId::team(guild, team), accept, source.step("accept")).await?;
-        self.join_members(guild, team, &outcome.events, &source).await?;
-        self.clear_inviters_invitation(guild, team, &outcome.events, &source).await?;
+        if self.team_reactor.is_some() {
+            if let Some(position) = outcome.last_position {
+                self.team_reactor_passed(position).await;
+            }
+        } else {
+            self.join_members(guild, team, &outcome.events, &source).await?;
+            self.clear_inviters_invitation(guild, team, &outcome.events, &source).await?;
+        }
         formed_outcome(team, outcome.events, outcome.duplicate).ok_or_else(|| {
             tracing::error!(team.id = %team, "an accepted invitation recorded no TeamFormed");
             ServiceError::Internal
@@ -245,9 +257,8 @@ impl GameService {
         formed_outcome(team, outcome.events, true)
     }
 
-    /// Both members of a just-formed team join it on their player streams. The reactors send
-    /// the same (idempotent) `JoinTeam` for `TeamFormed`; doing it here first means the reply
-    /// to `ok` is only sent once both players' current team is the new one.
+    /// Both members of a just-formed team join it on their player streams (what the teams
+    /// reactor does for `TeamFormed`, for a runtime without it).
     async fn join_members(
         &self,
         guild: GuildId,

@@ -16,8 +16,9 @@ use gamebot::domain::game::{GameOptions, Mode};
 use gamebot::domain::team::TeamName;
 use gamebot::domain::{ChannelId, GuildId, TeamId, UserId};
 use gamebot::projections::all_projections;
+use gamebot::reactors::start_reactors;
 use gamebot::runtime::{Clock, Runtime, SharedClock};
-use gamebot::service::{Caller, GameService, ReadModelLookups};
+use gamebot::service::{Caller, GameService};
 use gamebot::store::{EventStore, PostgresStore, SqliteStore};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
@@ -86,7 +87,8 @@ impl Clock for ManualClock {
     }
 }
 
-/// A running engine with its projections and its service (on the read-model lookups).
+/// A running engine with its projections, its reactors and its service (on the read-model
+/// lookups), as production wires them.
 pub struct TestEnv {
     /// The runtime (kept alive for the test).
     pub runtime: Runtime,
@@ -116,8 +118,8 @@ impl TestEnv {
         for projection in all_projections() {
             runtime.subscribe(projection);
         }
-        let lookups = Arc::new(ReadModelLookups::for_runtime(&runtime));
-        let service = GameService::new(runtime.registry().clone(), store.clone(), lookups, shared);
+        start_reactors(&runtime);
+        let service = GameService::for_runtime(&runtime);
         Self { runtime, service, clock, store, next_source: AtomicU64::new(1) }
     }
 
@@ -130,6 +132,18 @@ impl TestEnv {
     /// the visible head can still move on PostgreSQL while earlier commits become visible).
     pub async fn head(&self) -> i64 {
         *self.store.watch_appends().borrow()
+    }
+
+    /// Waits until every projection and reactor has handled everything appended so far (the
+    /// reactors' own commands included, as far as they have run).
+    pub async fn settle(&self) {
+        for _ in 0..3 {
+            let head = self.head().await;
+            assert!(
+                self.runtime.wait_for_subscriptions(head, Duration::from_secs(10)).await,
+                "the subscriptions reached position {head}"
+            );
+        }
     }
 
     /// `user` in the test guild, without Manage Server.

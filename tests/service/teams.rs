@@ -220,3 +220,28 @@ service_test!(
         assert!(matches!(error, ServiceError::GuildOnly), "{error:?}");
     }
 );
+
+service_test!(
+    a_new_team_supersedes_the_old_one_postgres,
+    a_new_team_supersedes_the_old_one_sqlite,
+    |env| async move {
+        // Arrange
+        let old = env.team(ANN, BOB).await;
+        env.service.rename(&env.caller(ANN), team_name("Old Guard"), &env.source()).await.unwrap();
+        // Act: Carol invites Ann, who accepts.
+        let new = env.team(CAROL, ANN).await;
+        env.settle().await;
+        // Assert: Ann is in the new team at once; the reactors disbanded the old one, so Bob
+        // has no team and its chosen name is free.
+        let ann = env.service.team_of(GUILD, ANN).await.unwrap().expect("Ann has a team");
+        assert_eq!(ann.team, new);
+        assert_ne!(ann.team, old);
+        assert!(env.service.team_of(GUILD, BOB).await.unwrap().is_none(), "the old team is gone");
+        let renamed = env
+            .service
+            .rename(&env.caller(CAROL), team_name("old guard"), &env.source())
+            .await
+            .expect("the disbanded team's name is free");
+        assert_eq!(renamed.new_name.as_str(), "old guard");
+    }
+);
