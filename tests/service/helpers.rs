@@ -18,7 +18,7 @@ use gamebot::domain::{ChannelId, GuildId, TeamId, UserId};
 use gamebot::projections::all_projections;
 use gamebot::reactors::start_reactors;
 use gamebot::runtime::{Clock, Runtime, SharedClock};
-use gamebot::service::{Caller, GameService};
+use gamebot::service::{Caller, GameService, LogIndex};
 use gamebot::store::{EventStore, PostgresStore, SqliteStore};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
@@ -54,14 +54,39 @@ macro_rules! service_test {
     ($postgres:ident, $sqlite:ident, |$env:ident| $body:expr) => {
         #[actix::test]
         async fn $postgres() {
-            crate::helpers::with_postgres(|$env| $body).await;
+            crate::helpers::with_postgres(crate::helpers::Wiring::Production, |$env| $body).await;
         }
 
         #[actix::test]
         async fn $sqlite() {
-            crate::helpers::with_sqlite(|$env| $body).await;
+            crate::helpers::with_sqlite(crate::helpers::Wiring::Production, |$env| $body).await;
         }
     };
+}
+
+/// As [`service_test!`], on a runtime without projections or reactors: the service answers
+/// lookups from a [`LogIndex`] and carries a formed team onto its players itself.
+macro_rules! standalone_test {
+    ($postgres:ident, $sqlite:ident, |$env:ident| $body:expr) => {
+        #[actix::test]
+        async fn $postgres() {
+            crate::helpers::with_postgres(crate::helpers::Wiring::Standalone, |$env| $body).await;
+        }
+
+        #[actix::test]
+        async fn $sqlite() {
+            crate::helpers::with_sqlite(crate::helpers::Wiring::Standalone, |$env| $body).await;
+        }
+    };
+}
+
+/// How a test's runtime is wired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wiring {
+    /// Projections, reactors and `GameService::for_runtime`, as production starts them.
+    Production,
+    /// The bare runtime and a service on a [`LogIndex`].
+    Standalone,
 }
 
 /// A clock the test moves by hand; it starts at the real now.
@@ -102,7 +127,7 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
-    fn start(store: Arc<dyn EventStore>) -> Self {
+    fn start(store: Arc<dyn EventStore>, wiring: Wiring) -> Self {
         let clock = Arc::new(ManualClock { now: Mutex::new(Utc::now()) });
         let shared: SharedClock = clock.clone();
         let runtime = Runtime::start(
@@ -115,11 +140,19 @@ impl TestEnv {
             },
             &HealthSettings { interval_seconds: 3_600 },
         );
-        for projection in all_projections() {
-            runtime.subscribe(projection);
-        }
-        start_reactors(&runtime);
-        let service = GameService::for_runtime(&runtime);
+        let service = match wiring {
+            Wiring::Production => {
+                for projection in all_projections() {
+                    runtime.subscribe(projection);
+                }
+                start_reactors(&runtime);
+                GameService::for_runtime(&runtime)
+            }
+            Wiring::Standalone => {
+                let lookups = Arc::new(LogIndex::new(store.clone()));
+                GameService::new(runtime.registry().clone(), store.clone(), lookups, shared)
+            }
+        };
         Self { runtime, service, clock, store, next_source: AtomicU64::new(1) }
     }
 
@@ -206,7 +239,7 @@ pub fn init_tracing() {
 }
 
 /// Runs `test` on a fresh SQLite file.
-pub async fn with_sqlite<F, Fut>(test: F)
+pub async fn with_sqlite<F, Fut>(wiring: Wiring, test: F)
 where
     F: FnOnce(Arc<TestEnv>) -> Fut,
     Fut: Future<Output = ()>,
@@ -218,7 +251,7 @@ where
         .create_if_missing(true);
     let (store, _) = SqliteStore::connect(options, TEST_POOL_SIZE).await.expect("SQLite store");
     let store: Arc<dyn EventStore> = Arc::new(store);
-    let env = Arc::new(TestEnv::start(store.clone()));
+    let env = Arc::new(TestEnv::start(store.clone(), wiring));
     let outcome = AssertUnwindSafe(test(env.clone())).catch_unwind().await;
     env.runtime.stop_subscriptions();
     drop(env);
@@ -229,7 +262,7 @@ where
 }
 
 /// Runs `test` on a fresh PostgreSQL database (skipped loudly when none is configured).
-pub async fn with_postgres<F, Fut>(test: F)
+pub async fn with_postgres<F, Fut>(wiring: Wiring, test: F)
 where
     F: FnOnce(Arc<TestEnv>) -> Fut,
     Fut: Future<Output = ()>,
@@ -256,7 +289,7 @@ where
         .await
         .expect("PostgreSQL store");
     let store: Arc<dyn EventStore> = Arc::new(store);
-    let env = Arc::new(TestEnv::start(store.clone()));
+    let env = Arc::new(TestEnv::start(store.clone(), wiring));
     let outcome = AssertUnwindSafe(test(env.clone())).catch_unwind().await;
     env.runtime.stop_subscriptions();
     drop(env);

@@ -13,3 +13,5 @@ mod play;
 mod idempotency;
 // queries: statistics, leaderboards, history, replays and the prefix.
 mod queries;
+// standalone: the service on a runtime without projections or reactors.
+mod standalone;
