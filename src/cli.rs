@@ -26,6 +26,19 @@ pub enum Command {
         #[command(subcommand)]
         query: WordsQuery,
     },
+    /// Measure the event store's throughput on a scratch database.
+    Bench {
+        /// Create the scratch database on this PostgreSQL server (e.g.
+        /// `postgres://postgres@127.0.0.1:5432/postgres`) instead of a temporary SQLite file.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Concurrent writers, each on its own stream.
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        /// Appends per writer (one event each).
+        #[arg(long, default_value_t = 1000)]
+        appends: usize,
+    },
     /// Inspect or rebuild the read models.
     Projections {
         /// What to do with them.
@@ -89,6 +102,18 @@ pub fn migrate() -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let report = runtime.block_on(crate::startup::migrate(&settings))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `gamebot bench`: appends from concurrent writers into a scratch database and prints events/s.
+pub fn bench(postgres: Option<&str>, writers: usize, appends: usize) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let bench = crate::bench::StoreBench { writers: writers.max(1), appends_per_writer: appends };
+    let report = runtime.block_on(crate::bench::store_bench(postgres, bench))?;
     println!("{report}");
     Ok(())
 }

@@ -17,11 +17,13 @@
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
 //! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
+//! - [`bench`]: `gamebot bench`: store throughput on a scratch database.
 //! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::all)]
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod discord;

@@ -9,6 +9,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Migrate => gamebot::cli::migrate(),
+        Command::Bench { postgres, writers, appends } => {
+            gamebot::cli::bench(postgres.as_deref(), writers, appends)
+        }
         Command::Projections { action } => gamebot::cli::projections(&action),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));
