@@ -10,6 +10,8 @@
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
 //! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
+//! - [`demo`]: `gamebot demo`: a tournament of all five modes between simulated players, through
+//!   the same service and registry as Discord, on a fast clock.
 //! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -17,6 +19,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod runtime;
