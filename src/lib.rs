@@ -5,6 +5,9 @@
 //!   events and rules, and the word service. No IO, no clock or randomness of its own.
 //! - [`store`]: the event store: one trait, PostgreSQL and SQLite backends, the codec with schema
 //!   versions and upcasters, snapshots and subscription checkpoints.
+//! - [`projections`]: the read models (games, teams, player and team stats, game results for
+//!   leaderboards, replays, active players) built from the log, and [`projections::ReadModels`]
+//!   to query them.
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`service`]: the one path from a player's intent (Discord, slash commands, DMs, the demo,
@@ -24,6 +27,7 @@ pub mod config;
 pub mod demo;
 pub mod discord;
 pub mod domain;
+pub mod projections;
 pub mod runtime;
 pub mod service;
 pub mod startup;
