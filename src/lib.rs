@@ -10,6 +10,8 @@
 //!   to query them.
 //! - [`reactors`]: side effects that follow the log: process managers carrying steps between
 //!   streams (forbidden lists, active games, teams, replay names) and durable timers.
+//! - [`replay`]: a game told again from its stream by a respawned actor, round by round, and the
+//!   check that two rebuilds and the read models agree (`gamebot replay --verify`).
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`service`]: the one path from a player's intent (Discord, slash commands, DMs, the demo,
@@ -31,6 +33,7 @@ pub mod discord;
 pub mod domain;
 pub mod projections;
 pub mod reactors;
+pub mod replay;
 pub mod runtime;
 pub mod service;
 pub mod startup;

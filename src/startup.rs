@@ -1,11 +1,23 @@
-//! Wiring: turns settings into running parts. For now that is the event store; the engine
-//! (runtime, projections, Discord) is assembled here by later issues, so `main` and the tests
-//! share one path.
+//! Wiring: turns settings into running parts: the event store, and the [`Engine`] (the runtime
+//! with every projection and reactor, the read models and the game service), so `main`, the
+//! demo and the tests share one path.
 use std::sync::Arc;
+use std::time::Duration;
 
+use actix::Addr;
 use anyhow::Context;
+use async_trait::async_trait;
 
-use crate::config::Settings;
+use crate::config::{HealthSettings, RuntimeSettings, Settings};
+use crate::discord::{
+    HistoryView, LeaderboardKind, LeaderboardView, Period, PlayerStatsView, TeamStatsView,
+    LEADERBOARD_SIZE,
+};
+use crate::domain::{GameId, GuildId, TeamId, UserId};
+use crate::projections::{all_projections, ReadModelError, ReadModels};
+use crate::reactors::{reactors_with_timers, start_timer_actor, TimerActor};
+use crate::runtime::{Runtime, SharedClock};
+use crate::service::{ActiveGame, GameService, LogIndex, LookupError, Lookups};
 use crate::store::{self, EventStore, MigrationReport};
 
 /// Connects to the configured event store, applying pending migrations first.
@@ -22,4 +34,142 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<MigrationReport> {
     let (store, report) = connect_store(settings).await?;
     store.close().await;
     Ok(report)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine: the runtime with every projection and reactor following the log, the read models
+// and the game service. `demo`, `replay` and the tests start it here; other front ends (the
+// Discord bot) add their own wiring beside it.
+// ---------------------------------------------------------------------------------------------
+
+/// A running engine on one event store, inside the current actix system.
+pub struct Engine {
+    /// The registry, subscriptions and health reporter.
+    pub runtime: Runtime,
+    /// Queries over the read models.
+    pub read_models: ReadModels,
+    /// The one path for player intents.
+    pub service: GameService,
+    /// The durable timers.
+    pub timers: Addr<TimerActor>,
+}
+
+impl Engine {
+    /// Starts the runtime on `store` with `clock`, subscribes every projection and every
+    /// reactor (which arms the stored timers), and builds the service over them. Must run inside
+    /// an actix system.
+    pub fn start(
+        store: Arc<dyn EventStore>,
+        clock: SharedClock,
+        runtime: &RuntimeSettings,
+        health: &HealthSettings,
+    ) -> Engine {
+        let runtime = Runtime::start(store.clone(), clock.clone(), runtime, health);
+        for projection in all_projections() {
+            runtime.subscribe(projection);
+        }
+        let timers = start_timer_actor(&runtime);
+        for reactor in reactors_with_timers(&runtime, timers.clone()) {
+            runtime.subscribe(reactor);
+        }
+        let read_models = ReadModels::new(&store);
+        let lookups = Arc::new(EngineLookups {
+            index: LogIndex::new(store.clone()),
+            read_models: read_models.clone(),
+            clock: clock.clone(),
+        });
+        let service = GameService::new(runtime.registry().clone(), store, lookups, clock);
+        Engine { runtime, read_models, service, timers }
+    }
+
+    /// Waits until every projection and reactor has handled everything the store holds now;
+    /// returns whether they got there within `timeout`.
+    pub async fn caught_up(&self, timeout: Duration) -> anyhow::Result<bool> {
+        let head = self.runtime.store().last_position().await.context("reading the log's head")?;
+        Ok(self.runtime.wait_for_subscriptions(head, timeout).await)
+    }
+
+    /// Stops following the log and closes the store. Commands in flight finish first only if
+    /// the caller awaited them; the store keeps everything that was appended.
+    pub async fn stop(self) {
+        self.runtime.stop_subscriptions();
+        self.runtime.store().close().await;
+    }
+}
+
+/// The service's lookups for a running engine: open things (invitations, claimed games, team
+/// and replay names) from the in-memory log index, which is read-your-writes by construction;
+/// statistics, leaderboards and histories from the projections' read models.
+struct EngineLookups {
+    index: LogIndex,
+    read_models: ReadModels,
+    clock: SharedClock,
+}
+
+/// Games listed by `history`.
+const HISTORY_LENGTH: u32 = 10;
+
+fn failed(error: ReadModelError) -> LookupError {
+    LookupError::Failed(Box::new(error))
+}
+
+#[async_trait]
+impl Lookups for EngineLookups {
+    async fn invitations_for(
+        &self,
+        guild: GuildId,
+        invitee: UserId,
+    ) -> Result<Vec<TeamId>, LookupError> {
+        self.index.invitations_for(guild, invitee).await
+    }
+
+    async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
+        self.index.active_games_of(user).await
+    }
+
+    async fn team_named(&self, guild: GuildId, name: &str) -> Result<Option<TeamId>, LookupError> {
+        self.index.team_named(guild, name).await
+    }
+
+    async fn replay_game(&self, name: &str) -> Result<Option<GameId>, LookupError> {
+        self.index.replay_game(name).await
+    }
+
+    async fn player_stats(
+        &self,
+        guild: GuildId,
+        player: UserId,
+    ) -> Result<Option<PlayerStatsView>, LookupError> {
+        let stats = self.read_models.player_stats(guild, player).await.map_err(failed)?;
+        Ok((stats.games > 0).then_some(stats))
+    }
+
+    async fn team_stats(
+        &self,
+        guild: GuildId,
+        team: TeamId,
+    ) -> Result<Option<TeamStatsView>, LookupError> {
+        let stats = self.read_models.team_stats(guild, team).await.map_err(failed)?;
+        Ok(stats.filter(|s| s.games > 0))
+    }
+
+    async fn leaderboard(
+        &self,
+        guild: GuildId,
+        kind: LeaderboardKind,
+        period: Period,
+    ) -> Result<LeaderboardView, LookupError> {
+        self.read_models
+            .leaderboard(guild, kind, period, self.clock.now(), LEADERBOARD_SIZE)
+            .await
+            .map_err(failed)
+    }
+
+    async fn history(
+        &self,
+        guild: GuildId,
+        player: Option<UserId>,
+    ) -> Result<HistoryView, LookupError> {
+        self.read_models.recent_games(guild, player, HISTORY_LENGTH).await.map_err(failed)
+    }
 }
