@@ -30,14 +30,20 @@ pub enum DemoError {
     /// The event store failed.
     #[error("the event store failed")]
     Store(#[from] crate::store::StoreError),
-    /// A replay could not be built or verified.
+    /// A replay could not be built or verified (boxed: it carries every difference found).
     #[error(transparent)]
-    Verify(#[from] crate::replay::VerifyError),
+    Verify(Box<crate::replay::VerifyError>),
+}
+
+impl From<crate::replay::VerifyError> for DemoError {
+    fn from(error: crate::replay::VerifyError) -> Self {
+        DemoError::Verify(Box::new(error))
+    }
 }
 
 impl From<crate::replay::ReplayError> for DemoError {
     fn from(error: crate::replay::ReplayError) -> Self {
-        DemoError::Verify(error.into())
+        DemoError::Verify(Box::new(error.into()))
     }
 }
 
