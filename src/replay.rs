@@ -206,6 +206,15 @@ fn took(ms: u64) -> String {
     }
 }
 
+/// `1 guess`, `3 guesses`.
+fn guesses(n: u32) -> String {
+    if n == 1 {
+        "1 guess".to_owned()
+    } else {
+        format!("{n} guesses")
+    }
+}
+
 /// How the story names people: a display name when the caller knows one, else a mention.
 pub type Names = HashMap<UserId, String>;
 
@@ -320,7 +329,7 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
                         } else {
                             String::new()
                         };
-                        format!("MATCH on \"{on}\" in {guess_count}{perfect}{pts}")
+                        format!("MATCH on \"{on}\" in {}{perfect}{pts}", guesses(*guess_count))
                     }
                     GuessResult::Missed => "miss, their answers are the new pair".to_owned(),
                 };
@@ -357,11 +366,7 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
                 at(start, last),
                 team(team_id, &teams),
                 crate::discord::elimination_reason(*reason),
-                if *guess_count == 1 {
-                    "1 guess".to_owned()
-                } else {
-                    format!("{guess_count} guesses")
-                }
+                guesses(*guess_count)
             ),
             GameEvent::RoundEnded { round, results, ended_at, .. } => {
                 let each: Vec<String> = results
@@ -372,9 +377,9 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
                             format!(", out: {}", crate::discord::elimination_reason(e))
                         });
                         format!(
-                            "{} {how} ({} guesses{out})",
+                            "{} {how} ({}{out})",
                             team(&r.team_id, &teams),
-                            r.guess_count
+                            guesses(r.guess_count)
                         )
                     })
                     .collect();

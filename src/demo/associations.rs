@@ -125,7 +125,7 @@ pub struct Mind {
     pub whimsy: f64,
     /// Seconds a typical answer takes them in a timed game.
     pub think_seconds: f64,
-    /// Guesses on one pair after which they give up in Race and Golf Race.
+    /// Missed guesses on one pair after which they may give up in Race and Golf Race (2 to 5).
     pub patience: u32,
 }
 
@@ -137,7 +137,7 @@ impl Mind {
             seed,
             whimsy: 0.5 + draw(1),
             think_seconds: 4.0 + 10.0 * draw(2),
-            patience: 3 + (draw(3) * 4.0) as u32,
+            patience: 2 + (draw(3) * 4.0) as u32,
         }
     }
 
