@@ -18,10 +18,11 @@
 //!   tests) to commands on the right streams in the right order, with typed outcomes for replies.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
-//! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
+//! - [`startup`]: wiring: settings in, connected parts out: the event store and the `Engine`.
 //! - [`demo`]: `gamebot demo`: a tournament of all five modes between simulated players, through
 //!   the same service and registry as Discord, on a fast clock.
-//! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
+//! - [`cli`]: the command line: `migrate`, `words`, `projections`, `demo`, `replay`, `deadletters`,
+//!   and later `serve`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::all)]
