@@ -6,18 +6,12 @@ use std::time::Duration;
 
 use actix::Addr;
 use anyhow::Context;
-use async_trait::async_trait;
 
 use crate::config::{HealthSettings, RuntimeSettings, Settings};
-use crate::discord::{
-    HistoryView, LeaderboardKind, LeaderboardView, Period, PlayerStatsView, TeamStatsView,
-    LEADERBOARD_SIZE,
-};
-use crate::domain::{GameId, GuildId, TeamId, UserId};
-use crate::projections::{all_projections, ReadModelError, ReadModels};
+use crate::projections::{all_projections, ReadModels};
 use crate::reactors::{reactors_with_timers, start_timer_actor, TimerActor};
 use crate::runtime::{Runtime, SharedClock};
-use crate::service::{ActiveGame, GameService, LogIndex, LookupError, Lookups};
+use crate::service::{GameService, ReadModelLookups};
 use crate::store::{self, EventStore, MigrationReport};
 
 /// Connects to the configured event store, applying pending migrations first.
@@ -73,11 +67,7 @@ impl Engine {
             runtime.subscribe(reactor);
         }
         let read_models = ReadModels::new(&store);
-        let lookups = Arc::new(EngineLookups {
-            index: LogIndex::new(store.clone()),
-            read_models: read_models.clone(),
-            clock: clock.clone(),
-        });
+        let lookups = Arc::new(ReadModelLookups::for_runtime(&runtime));
         let service = GameService::new(runtime.registry().clone(), store, lookups, clock);
         Engine { runtime, read_models, service, timers }
     }
@@ -94,82 +84,5 @@ impl Engine {
     pub async fn stop(self) {
         self.runtime.stop_subscriptions();
         self.runtime.store().close().await;
-    }
-}
-
-/// The service's lookups for a running engine: open things (invitations, claimed games, team
-/// and replay names) from the in-memory log index, which is read-your-writes by construction;
-/// statistics, leaderboards and histories from the projections' read models.
-struct EngineLookups {
-    index: LogIndex,
-    read_models: ReadModels,
-    clock: SharedClock,
-}
-
-/// Games listed by `history`.
-const HISTORY_LENGTH: u32 = 10;
-
-fn failed(error: ReadModelError) -> LookupError {
-    LookupError::Failed(Box::new(error))
-}
-
-#[async_trait]
-impl Lookups for EngineLookups {
-    async fn invitations_for(
-        &self,
-        guild: GuildId,
-        invitee: UserId,
-    ) -> Result<Vec<TeamId>, LookupError> {
-        self.index.invitations_for(guild, invitee).await
-    }
-
-    async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
-        self.index.active_games_of(user).await
-    }
-
-    async fn team_named(&self, guild: GuildId, name: &str) -> Result<Option<TeamId>, LookupError> {
-        self.index.team_named(guild, name).await
-    }
-
-    async fn replay_game(&self, name: &str) -> Result<Option<GameId>, LookupError> {
-        self.index.replay_game(name).await
-    }
-
-    async fn player_stats(
-        &self,
-        guild: GuildId,
-        player: UserId,
-    ) -> Result<Option<PlayerStatsView>, LookupError> {
-        let stats = self.read_models.player_stats(guild, player).await.map_err(failed)?;
-        Ok((stats.games > 0).then_some(stats))
-    }
-
-    async fn team_stats(
-        &self,
-        guild: GuildId,
-        team: TeamId,
-    ) -> Result<Option<TeamStatsView>, LookupError> {
-        let stats = self.read_models.team_stats(guild, team).await.map_err(failed)?;
-        Ok(stats.filter(|s| s.games > 0))
-    }
-
-    async fn leaderboard(
-        &self,
-        guild: GuildId,
-        kind: LeaderboardKind,
-        period: Period,
-    ) -> Result<LeaderboardView, LookupError> {
-        self.read_models
-            .leaderboard(guild, kind, period, self.clock.now(), LEADERBOARD_SIZE)
-            .await
-            .map_err(failed)
-    }
-
-    async fn history(
-        &self,
-        guild: GuildId,
-        player: Option<UserId>,
-    ) -> Result<HistoryView, LookupError> {
-        self.read_models.recent_games(guild, player, HISTORY_LENGTH).await.map_err(failed)
     }
 }

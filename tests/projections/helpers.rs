@@ -14,6 +14,7 @@ use gamebot::config::{HealthSettings, RuntimeSettings};
 use gamebot::domain::game::{
     Game, GameCommand, GameEvent, GameOptions, Mode, TeamSnapshot, DEFAULT_FORBIDDEN_LIST_SIZE,
 };
+use gamebot::domain::team::{Team, TeamCommand};
 use gamebot::domain::words::{Verdict, WordService};
 use gamebot::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 use gamebot::projections::{all_projections, ReadModels};
@@ -251,6 +252,20 @@ impl TestBot {
             .execute::<Game>(StreamId::game(game), command, self.meta(None))
             .await
             .unwrap_or_else(|e| panic!("{kind} was refused: {e}"));
+        if let Some(position) = outcome.last_position {
+            self.head.fetch_max(position, Ordering::AcqRel);
+        }
+        outcome
+    }
+
+    /// Sends a team command; panics when it is refused.
+    pub async fn exec_team(&self, team: TeamId, command: TeamCommand) -> Outcome<Team> {
+        let outcome = self
+            .runtime
+            .registry()
+            .execute::<Team>(StreamId::team(GUILD, team), command, self.meta(None))
+            .await
+            .unwrap_or_else(|e| panic!("the team command was refused: {e}"));
         if let Some(position) = outcome.last_position {
             self.head.fetch_max(position, Ordering::AcqRel);
         }

@@ -11,5 +11,7 @@ mod games;
 mod rebuild;
 // replays: replay names both ways, case-insensitively.
 mod replays;
+// teams: formation, renames and name history, lookups by name and member.
+mod teams;
 // stats: player and team statistics, best partner, win streaks and leaderboards.
 mod stats;

@@ -69,7 +69,7 @@ pub fn init_tracing() {
 #[derive(Clone, Debug)]
 pub enum TestDb {
     /// A fresh PostgreSQL database.
-    Postgres(PgConnectOptions),
+    Postgres(Box<PgConnectOptions>),
     /// A fresh SQLite file.
     Sqlite(PathBuf),
 }
@@ -79,7 +79,7 @@ impl TestDb {
     pub async fn connect(&self) -> Arc<dyn EventStore> {
         match self {
             TestDb::Postgres(options) => {
-                let (store, _) = PostgresStore::connect(options.clone(), TEST_POOL_SIZE)
+                let (store, _) = PostgresStore::connect((**options).clone(), TEST_POOL_SIZE)
                     .await
                     .expect("PostgreSQL store");
                 Arc::new(store)
@@ -130,9 +130,10 @@ where
         .unwrap_or_else(|e| panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}"));
     admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
     let _ = admin.close().await;
-    let outcome = AssertUnwindSafe(test(TestDb::Postgres(server.clone().database(&name))))
-        .catch_unwind()
-        .await;
+    let outcome =
+        AssertUnwindSafe(test(TestDb::Postgres(Box::new(server.clone().database(&name)))))
+            .catch_unwind()
+            .await;
     if let Ok(mut admin) = PgConnection::connect_with(&server).await {
         let _ =
             admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;

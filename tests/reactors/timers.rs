@@ -186,7 +186,10 @@ fn first_runtime_until_mid_round(db: TestDb, clock: SharedClock) -> (GameId, [Te
             })
             .await;
             assert_eq!(engine.game(game).await.round(), 1, "still in round 1 at the crash");
-            engine.store.close().await;
+            // Only the followers stop first, so no database call is cut off mid-flight when the
+            // system drops (sqlx cannot clean up outside a Tokio runtime); the timer is left
+            // armed and unfired, as in a crash.
+            engine.shut_down().await;
             (game, teams)
         })
     })
