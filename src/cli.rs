@@ -172,10 +172,11 @@ pub fn demo(database: Option<String>, options: crate::demo::DemoOptions) -> anyh
                 let (answers, refused, give_ups) = report.answers;
                 println!(
                     "\nDemo finished in {:.1} s: {} games, {answers} answers ({refused} refused \
-                     and tried again), {give_ups} pairs given up. Replay any game with \
-                     `gamebot replay <name> --verify`.",
+                     and tried again, {:.1} ms each on average), {give_ups} pairs given up. \
+                     Replay any game with `gamebot replay <name> --verify`.",
                     report.took.as_secs_f64(),
-                    report.games.len()
+                    report.games.len(),
+                    report.answer_latency.as_secs_f64() * 1000.0
                 );
                 Ok(())
             }

@@ -61,6 +61,8 @@ pub struct Counts {
     pub rejected: AtomicU64,
     /// Pairs given up.
     pub give_ups: AtomicU64,
+    /// Real microseconds the service took for every answer, summed (for the mean).
+    pub answer_micros: AtomicU64,
     sources: AtomicU64,
 }
 
@@ -183,7 +185,11 @@ pub async fn play_team(
             }
             None => fallback_word(table, &avoid, nonce(team, seat)),
         };
-        match table.service.answer(player.user, &word, &table.source("answer")).await {
+        let sent = std::time::Instant::now();
+        let answered = table.service.answer(player.user, &word, &table.source("answer")).await;
+        let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+        table.counts.answer_micros.fetch_add(micros, Ordering::Relaxed);
+        match answered {
             Ok(_) => {
                 table.counts.answers.fetch_add(1, Ordering::Relaxed);
             }

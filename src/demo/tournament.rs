@@ -103,6 +103,8 @@ pub struct DemoReport {
     pub verified: Vec<String>,
     /// Answers accepted, answers refused, pairs given up.
     pub answers: (u64, u64, u64),
+    /// The mean real time the service took to handle one answer.
+    pub answer_latency: Duration,
     /// Real time the whole demo took.
     pub took: Duration,
 }
@@ -297,7 +299,10 @@ pub async fn run(
         counts.rejected.load(Ordering::Relaxed),
         counts.give_ups.load(Ordering::Relaxed),
     );
+    let sent = (answers.0 + answers.1).max(1);
+    let answer_latency = Duration::from_micros(counts.answer_micros.load(Ordering::Relaxed) / sent);
     Ok(DemoReport {
+        answer_latency,
         guild,
         games,
         leaderboards,
