@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use gamebot::domain::game::Mode;
+use gamebot::projections::{GameStatus, ReadModels};
 
 use crate::helpers::{gamebot, play_demo, TestDb};
 
@@ -23,6 +24,14 @@ async fn the_demo_plays_five_modes_and_every_replay_verifies(db: TestDb) {
             game.game_over
         );
     }
+    let store = db.connect().await;
+    let read_models = ReadModels::new(&store);
+    for game in &report.games {
+        let row = read_models.game(game.game_id).await.expect("the games read model");
+        let status = row.map(|r| r.status);
+        assert_eq!(status, Some(GameStatus::Ended), "the {} game ended", game.mode);
+    }
+    store.close().await;
     assert_eq!(report.leaderboards.len(), 2, "players and teams");
     for board in &report.leaderboards {
         assert!(board.contains("1. "), "a leaderboard with rows: {board}");
