@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::discord::{game_over, ReplayTarget};
-use crate::domain::game::{Game, GameEvent, GuessResult, Mode, Phase};
+use crate::domain::game::{EliminationReason, Game, GameEvent, GuessResult, Mode, Phase};
 use crate::domain::words::WordService;
 use crate::domain::{Aggregate, GameId, TeamId, UserId};
 use crate::projections::{GameStatus, ReadModelError, ReadModels};
@@ -243,7 +243,7 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
             replay.version, replay.last_version, replay.version
         );
     }
-    for ReplayedEvent { version: _, event } in &replay.events {
+    for (index, ReplayedEvent { version: _, event }) in replay.events.iter().enumerate() {
         let team = |id: &TeamId, teams: &HashMap<TeamId, String>| {
             teams.get(id).cloned().unwrap_or_else(|| format!("team {id}"))
         };
@@ -363,7 +363,7 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
             }
             GameEvent::TeamEliminated { team_id, round, reason, guess_count } => format!(
                 "{}   {} eliminated in round {round}: {} ({})",
-                at(start, last),
+                at(start, elimination_time(&replay.events[index + 1..], *reason).unwrap_or(last)),
                 team(team_id, &teams),
                 crate::discord::elimination_reason(*reason),
                 guesses(*guess_count)
@@ -410,6 +410,20 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
         out.push_str(&state_summary(&replay.state, names));
     }
     out
+}
+
+/// When an elimination happened: a round-end cut happens when its `RoundEnded` is recorded
+/// (later in the stream); a guess limit or forfeit happens with the answer before it.
+fn elimination_time(after: &[ReplayedEvent], reason: EliminationReason) -> Option<DateTime<Utc>> {
+    match reason {
+        EliminationReason::GuessLimit | EliminationReason::Forfeit => None,
+        EliminationReason::TimeExpired
+        | EliminationReason::Slowest
+        | EliminationReason::LongformRound => after.iter().find_map(|e| match &e.event {
+            GameEvent::RoundEnded { ended_at, .. } => Some(*ended_at),
+            _ => None,
+        }),
+    }
 }
 
 /// The time an event carries, if it carries one.
