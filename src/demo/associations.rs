@@ -125,7 +125,7 @@ pub struct Mind {
     pub whimsy: f64,
     /// Seconds a typical answer takes them in a timed game.
     pub think_seconds: f64,
-    /// Missed guesses on one pair after which they may give up in Race and Golf Race (2 to 5).
+    /// Missed guesses on one pair after which they may give up in Race and Golf Race (2 to 4).
     pub patience: u32,
 }
 
@@ -137,7 +137,7 @@ impl Mind {
             seed,
             whimsy: 0.5 + draw(1),
             think_seconds: 4.0 + 10.0 * draw(2),
-            patience: 2 + (draw(3) * 4.0) as u32,
+            patience: 2 + (draw(3) * 3.0) as u32,
         }
     }
 
@@ -157,7 +157,7 @@ impl Mind {
     /// Whether this player gives up the pair now, after `guesses` missed guesses on it (Race
     /// and Golf Race only).
     pub fn gives_up(&self, guesses: u32, nonce: u64) -> bool {
-        guesses >= self.patience && unit(hash(&[self.seed, nonce, 0x91e5])) < 0.5
+        guesses >= self.patience && unit(hash(&[self.seed, nonce, 0x91e5])) < 0.7
     }
 }
 
