@@ -26,6 +26,37 @@ pub enum Command {
         #[command(subcommand)]
         query: WordsQuery,
     },
+    /// Play a tournament of all five modes between simulated players on the configured
+    /// database (by default `./gamebot.db`), then show leaderboards, a replay and health.
+    Demo {
+        /// Play on this database instead of the configured one (`sqlite://<file>` or
+        /// `postgres://...`).
+        #[arg(long)]
+        database: Option<String>,
+        /// Seeds the simulated players' associations.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Shorter games (for a quick look).
+        #[arg(long)]
+        quick: bool,
+        /// No progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Tell a game again, round by round, by respawning its actor from its event stream.
+    Replay {
+        /// The replay name (`river-123`) or the game id.
+        game: String,
+        /// Stop the history at this stream version.
+        #[arg(long)]
+        until_version: Option<u64>,
+        /// Rebuild the game twice and check both against each other and the read models;
+        /// exit non-zero on any difference.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// List the events projections and reactors gave up on, one per line.
+    Deadletters,
     /// Measure the event store's throughput on a scratch database.
     Bench {
         /// Create the scratch database on this PostgreSQL server (e.g.
@@ -104,6 +135,140 @@ pub fn migrate() -> anyhow::Result<()> {
     let report = runtime.block_on(crate::startup::migrate(&settings))?;
     println!("{report}");
     Ok(())
+}
+
+/// How long the demo waits for the read models to catch up before reading them.
+const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `gamebot demo`: starts the engine on the configured (or given) database with the demo's
+/// clock, plays the tournament, prints the health line, and stops. Ctrl-C stops it cleanly:
+/// every appended event stays in the store.
+pub fn demo(database: Option<String>, options: crate::demo::DemoOptions) -> anyhow::Result<()> {
+    let mut settings = Settings::load().context("loading settings")?;
+    if let Some(url) = database {
+        settings.database.url = secrecy::SecretString::from(url);
+    }
+    if std::env::var_os("RUST_LOG").is_none() {
+        // The demo's own lines tell the story; keep warnings and the health line.
+        settings.telemetry.filter = "warn,gamebot::runtime::health=info".to_owned();
+    }
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let system = actix_rt::System::new();
+    system.block_on(async move {
+        let (store, migrated) = crate::startup::connect_store(&settings).await?;
+        println!("Playing on the {migrated}");
+        let clock = std::sync::Arc::new(crate::demo::DemoClock::new(
+            chrono::Utc::now(),
+            options.timed_speed,
+        ));
+        let engine = crate::startup::Engine::start(
+            store,
+            clock.clone(),
+            &settings.runtime,
+            &settings.health,
+        );
+        let played = tokio::select! {
+            played = crate::demo::run(&engine, clock, &options) => Some(played),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        let result = match played {
+            None => Err(anyhow::anyhow!(
+                "interrupted: the demo stopped; everything played so far is stored ({})",
+                migrated.database
+            )),
+            Some(Err(error)) => Err(anyhow::Error::new(error).context("the demo failed")),
+            Some(Ok(report)) => {
+                let _ = engine.caught_up(CATCH_UP).await;
+                engine.runtime.report_health().await;
+                // The health line is written by the reporter a moment later.
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                let (answers, refused, give_ups) = report.answers;
+                println!(
+                    "\nDemo finished in {:.1} s: {} games, {answers} answers ({refused} refused \
+                     and tried again, {:.1} ms each on average), {give_ups} pairs given up. \
+                     Replay any game with `gamebot replay <name> --verify`.",
+                    report.took.as_secs_f64(),
+                    report.games.len(),
+                    report.answer_latency.as_secs_f64() * 1000.0
+                );
+                Ok(())
+            }
+        };
+        engine.stop().await;
+        result
+    })
+}
+
+/// `gamebot replay`: the story of one game from its respawned actor; with `verify`, the check
+/// that two rebuilds and the read models agree (an error, so a non-zero exit, when they do not).
+pub fn replay(game: &str, until_version: Option<u64>, verify: bool) -> anyhow::Result<()> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    actix_rt::System::new().block_on(async move {
+        let (store, _) = crate::startup::connect_store(&settings).await?;
+        let result = replay_on(&store, game, until_version, verify).await;
+        store.close().await;
+        let text = result?;
+        print!("{text}");
+        Ok(())
+    })
+}
+
+/// The text `gamebot replay` prints, on `store` (inside an actix system).
+pub async fn replay_on(
+    store: &std::sync::Arc<dyn crate::store::EventStore>,
+    game: &str,
+    until_version: Option<u64>,
+    verify: bool,
+) -> anyhow::Result<String> {
+    let read_models = crate::projections::ReadModels::new(store);
+    let target = crate::replay::parse_target(game);
+    let game_id = crate::replay::resolve(&read_models, &target).await?;
+    let replay = crate::replay::load(store, game_id, until_version).await?;
+    let name = read_models.replay_name_of(game_id).await?;
+    let mut text = crate::replay::story(&replay, name.as_deref(), &crate::replay::Names::new());
+    if verify {
+        let verified = crate::replay::verify(store, &read_models, game_id).await?;
+        text.push_str(&format!(
+            "verified: two fresh actors rebuilt game {} to version {} with equal states, and the \
+             read models agree ({} checks)\n",
+            verified.game_id, verified.version, verified.checks
+        ));
+    }
+    Ok(text)
+}
+
+/// `gamebot deadletters`: every parked event, one per line, oldest first.
+pub fn deadletters() -> anyhow::Result<()> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let (store, _) = crate::startup::connect_store(&settings).await?;
+        let parked = store.dead_letters().await;
+        store.close().await;
+        let parked = parked.context("reading the dead-letter table")?;
+        if parked.is_empty() {
+            println!("no dead letters: every projection and reactor handled every event");
+        }
+        for d in parked {
+            println!(
+                "{} {} position {} {} v{} {} ({}): {}",
+                d.parked_at.to_rfc3339(),
+                d.subscription,
+                d.position,
+                d.stream_id,
+                d.stream_version,
+                d.event_type,
+                d.event_id,
+                d.error
+            );
+        }
+        Ok(())
+    })
 }
 
 /// `gamebot bench`: appends from concurrent writers into a scratch database and prints events/s.

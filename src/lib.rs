@@ -10,15 +10,20 @@
 //!   to query them.
 //! - [`reactors`]: side effects that follow the log: process managers carrying steps between
 //!   streams (forbidden lists, active games, teams, replay names) and durable timers.
+//! - [`replay`]: a game told again from its stream by a respawned actor, round by round, and the
+//!   check that two rebuilds and the read models agree (`gamebot replay --verify`).
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`service`]: the one path from a player's intent (Discord, slash commands, DMs, the demo,
 //!   tests) to commands on the right streams in the right order, with typed outcomes for replies.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
-//! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
+//! - [`startup`]: wiring: settings in, connected parts out: the event store and the `Engine`.
+//! - [`demo`]: `gamebot demo`: a tournament of all five modes between simulated players, through
+//!   the same service and registry as Discord, on a fast clock.
 //! - [`bench`]: `gamebot bench`: store throughput on a scratch database.
-//! - [`cli`]: the command line: `migrate`, `words`, and later `serve`, `demo`, `replay`.
+//! - [`cli`]: the command line: `migrate`, `words`, `projections`, `demo`, `replay`, `deadletters`,
+//!   and later `serve`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::all)]
@@ -26,10 +31,12 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod projections;
 pub mod reactors;
+pub mod replay;
 pub mod runtime;
 pub mod service;
 pub mod startup;

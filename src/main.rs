@@ -12,6 +12,19 @@ fn main() -> ExitCode {
         Command::Bench { postgres, writers, appends } => {
             gamebot::cli::bench(postgres.as_deref(), writers, appends)
         }
+        Command::Demo { database, seed, quick, no_progress } => {
+            let options = gamebot::demo::DemoOptions {
+                seed,
+                quick,
+                progress_bar: !no_progress,
+                ..Default::default()
+            };
+            gamebot::cli::demo(database, options)
+        }
+        Command::Replay { game, until_version, verify } => {
+            gamebot::cli::replay(&game, until_version, verify)
+        }
+        Command::Deadletters => gamebot::cli::deadletters(),
         Command::Projections { action } => gamebot::cli::projections(&action),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));
