@@ -124,9 +124,16 @@ async fn a_race_clock_ends_on_its_timer_with_the_most_matches_winning(db: TestDb
     })
     .await;
     assert_eq!(engine.game(game).await.winners(), &[a]);
-    assert!(load_timers(&*engine.store).await.expect("timers").is_empty(), "no timer row left");
-    let armed = engine.reactors.timers.send(ListArmed).await.expect("the timer actor runs");
-    assert!(armed.is_empty(), "no timer left armed: {armed:?}");
+    // The timer actor deletes the row after the command returns and the timers reactor disarms
+    // on GameEnded, both a moment after the game ended.
+    eventually("no timer row is left", || async {
+        load_timers(&*engine.store).await.expect("timers").is_empty()
+    })
+    .await;
+    eventually("no timer is left armed", || async {
+        engine.reactors.timers.send(ListArmed).await.expect("the timer actor runs").is_empty()
+    })
+    .await;
     engine.shut_down().await;
 }
 
