@@ -264,26 +264,35 @@ impl HealthReporter {
                     }
                 }
             }
-            (report, lags, reachable, extra, window)
+            let parked = match reachable {
+                true => store.dead_letters().await.map(|d| d.len()).unwrap_or(0),
+                false => 0,
+            };
+            (report, lags, reachable, parked, extra, window)
         };
-        ctx.spawn(fut.into_actor(self).map(|(report, lags, reachable, extra, window), act, _| {
-            let lag_line =
-                lags.iter().map(|(n, _, lag)| format!("{n}={lag}")).collect::<Vec<_>>().join(",");
-            report.log(window, &lag_line, &extra, reachable);
-            for (name, checkpoint, lag) in &lags {
-                let previous = act.last_seen.iter().find(|(n, _)| n == name).map(|(_, c)| *c);
-                if *lag > 0 && previous == Some(*checkpoint) {
-                    tracing::warn!(
-                        health = "stalled_projection",
-                        subscription = name,
-                        position = checkpoint,
-                        lag,
-                        "subscription has not moved since the last health line"
-                    );
+        ctx.spawn(fut.into_actor(self).map(
+            |(report, lags, reachable, parked, extra, window), act, _| {
+                let lag_line = lags
+                    .iter()
+                    .map(|(n, _, lag)| format!("{n}={lag}"))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                report.log(window, &lag_line, parked, &extra, reachable);
+                for (name, checkpoint, lag) in &lags {
+                    let previous = act.last_seen.iter().find(|(n, _)| n == name).map(|(_, c)| *c);
+                    if *lag > 0 && previous == Some(*checkpoint) {
+                        tracing::warn!(
+                            health = "stalled_projection",
+                            subscription = name,
+                            position = checkpoint,
+                            lag,
+                            "subscription has not moved since the last health line"
+                        );
+                    }
                 }
-            }
-            act.last_seen = lags.iter().map(|(n, c, _)| (*n, *c)).collect();
-        }));
+                act.last_seen = lags.iter().map(|(n, c, _)| (*n, *c)).collect();
+            },
+        ));
     }
 }
 

@@ -147,8 +147,16 @@ impl Health {
 
 impl HealthReport {
     /// Writes the report as one structured INFO line, with each subscription's lag in events
-    /// (`projections.lag`), extra parts such as the gateway state, and whether the store answered.
-    pub fn log(&self, window: Duration, lag: &str, extra: &str, store_reachable: bool) {
+    /// (`projections.lag`), the events parked in the dead-letter table (`projections.parked`),
+    /// extra parts such as the gateway state, and whether the store answered.
+    pub fn log(
+        &self,
+        window: Duration,
+        lag: &str,
+        parked: usize,
+        extra: &str,
+        store_reachable: bool,
+    ) {
         let live = self.live.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
         let per_second = self.commands as f64 / window.as_secs_f64().max(0.001);
         tracing::info!(
@@ -165,6 +173,7 @@ impl HealthReport {
             store.conflicts = self.conflicts,
             store.reachable = store_reachable,
             projections.lag = %lag,
+            projections.parked = parked,
             extra = %extra,
             "health"
         );

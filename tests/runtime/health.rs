@@ -90,6 +90,7 @@ runtime_test!(the_health_line_reports_actors_commands_latency_and_restarts, |sto
         "store.conflicts",
         "store.reachable",
         "projections.lag",
+        "projections.parked",
     ] {
         assert!(line.get(field).is_some(), "the health line lacks {field}: {line}");
     }
