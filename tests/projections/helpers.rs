@@ -3,9 +3,8 @@
 //! registry with real answers from the word service.
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -19,17 +18,12 @@ use gamebot::domain::words::{Verdict, WordService};
 use gamebot::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 use gamebot::projections::{all_projections, ReadModels};
 use gamebot::runtime::{Clock, CommandMeta, Outcome, Runtime, SharedClock};
-use gamebot::store::{EventStore, PostgresStore, SqliteStore, StreamId};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection};
+use gamebot::store::{EventStore, StreamId};
 use uuid::Uuid;
 
-/// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const DATABASE_URL_VAR: &str = "GAMEBOT_TEST_DATABASE_URL";
-/// When `1`, a PostgreSQL test without `GAMEBOT_TEST_DATABASE_URL` fails instead of skipping.
-pub const REQUIRE_POSTGRES_VAR: &str = "GAMEBOT_REQUIRE_POSTGRES";
-/// Pool size for test stores.
-const TEST_POOL_SIZE: u32 = 8;
+#[path = "../common/db.rs"]
+mod db;
+
 /// How long a test waits for the projections to catch up.
 pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(20);
 /// The guild every test plays in.
@@ -56,16 +50,6 @@ macro_rules! projection_test {
             }
         }
     };
-}
-
-/// Prints logs when `TEST_LOG` is set.
-pub fn init_tracing() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
-        }
-    });
 }
 
 /// A clock the test moves by hand.
@@ -142,7 +126,6 @@ where
     let outcome = AssertUnwindSafe(test(bot.clone())).catch_unwind().await;
     bot.runtime.stop_subscriptions();
     drop(bot);
-    store.close().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
@@ -154,46 +137,16 @@ where
     F: FnOnce(Arc<TestBot>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("events.db"))
-        .create_if_missing(true);
-    let (store, _) = SqliteStore::connect(options, TEST_POOL_SIZE).await.expect("SQLite store");
-    run(Arc::new(store), test).await;
+    db::with_sqlite(|store| run(store, test)).await;
 }
 
-/// Runs `test` on a fresh PostgreSQL database (skipped loudly without a server, unless
-/// PostgreSQL is required).
+/// Runs `test` on a fresh PostgreSQL database (see `tests/common/db.rs` for when it skips).
 pub async fn with_postgres<F, Fut>(test: F)
 where
     F: FnOnce(Arc<TestBot>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
-        if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") {
-            panic!("{DATABASE_URL_VAR} is unset but {REQUIRE_POSTGRES_VAR}=1");
-        }
-        eprintln!("\n!!! SKIPPED a PostgreSQL projection test: set {DATABASE_URL_VAR} !!!\n");
-        return;
-    };
-    let server = PgConnectOptions::from_str(&url)
-        .unwrap_or_else(|e| panic!("{DATABASE_URL_VAR} is not a PostgreSQL URL: {e}"));
-    let mut admin = PgConnection::connect_with(&server)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}"));
-    let name = format!("gamebot_test_{}", Uuid::new_v4().simple());
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-    let (store, _) = PostgresStore::connect(server.clone().database(&name), TEST_POOL_SIZE)
-        .await
-        .expect("PostgreSQL store");
-    run(Arc::new(store), test).await;
-    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
-    let _ = admin.close().await;
+    db::with_postgres(|store| run(store, test)).await;
 }
 
 /// A team snapshot with empty forbidden lists.

@@ -3,9 +3,7 @@
 //! test drives it with (forming teams, claiming games, answering) through the registry.
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
-use std::str::FromStr;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -19,17 +17,14 @@ use gamebot::domain::words::WordService;
 use gamebot::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 use gamebot::reactors::{start_reactors, RunningReactors};
 use gamebot::runtime::{CommandMeta, FastClock, Runtime, SharedClock, SystemClock};
-use gamebot::store::{Codec, EventStore, PostgresStore, SqliteStore, StreamId};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection};
+use gamebot::store::{Codec, EventStore, StreamId};
 use uuid::Uuid;
 
-/// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const DATABASE_URL_VAR: &str = "GAMEBOT_TEST_DATABASE_URL";
-/// When `1`, a PostgreSQL test without `GAMEBOT_TEST_DATABASE_URL` fails instead of skipping.
-pub const REQUIRE_POSTGRES_VAR: &str = "GAMEBOT_REQUIRE_POSTGRES";
-/// Pool size for test stores.
-pub const TEST_POOL_SIZE: u32 = 8;
+#[path = "../common/db.rs"]
+mod db;
+
+pub use db::TestDb;
+
 /// How long a test waits for reactors to finish a chain of steps.
 pub const SETTLE: Duration = Duration::from_secs(20);
 /// The guild every test plays in.
@@ -52,93 +47,25 @@ macro_rules! on_both_backends {
     };
 }
 
-/// Prints logs when `TEST_LOG` is set.
-pub fn init_tracing() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter("info,gamebot=debug")
-                .with_test_writer()
-                .try_init();
-        }
-    });
-}
-
-/// A database made for one test; it can be connected to more than once (a restart).
-#[derive(Clone, Debug)]
-pub enum TestDb {
-    /// A fresh PostgreSQL database.
-    Postgres(Box<PgConnectOptions>),
-    /// A fresh SQLite file.
-    Sqlite(PathBuf),
-}
-
-impl TestDb {
-    /// A new store on the database (migrations run on connect).
-    pub async fn connect(&self) -> Arc<dyn EventStore> {
-        match self {
-            TestDb::Postgres(options) => {
-                let (store, _) = PostgresStore::connect((**options).clone(), TEST_POOL_SIZE)
-                    .await
-                    .expect("PostgreSQL store");
-                Arc::new(store)
-            }
-            TestDb::Sqlite(path) => {
-                let options = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(true);
-                let (store, _) =
-                    SqliteStore::connect(options, TEST_POOL_SIZE).await.expect("SQLite store");
-                Arc::new(store)
-            }
-        }
-    }
-}
-
 /// Runs `test` on a fresh SQLite file.
 pub async fn with_sqlite<F, Fut>(test: F)
 where
     F: FnOnce(TestDb) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let db = TestDb::Sqlite(dir.path().join("events.db"));
-    test(db).await;
+    test(TestDb::sqlite()).await;
 }
 
-/// Runs `test` on a fresh PostgreSQL database, dropped afterwards.
+/// Runs `test` on a fresh PostgreSQL database, dropped afterwards (see `tests/common/db.rs`
+/// for when it skips).
 pub async fn with_postgres<F, Fut>(test: F)
 where
     F: FnOnce(TestDb) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
-        if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") {
-            panic!("{DATABASE_URL_VAR} is unset but {REQUIRE_POSTGRES_VAR}=1");
-        }
-        eprintln!("\n!!! SKIPPED a PostgreSQL reactor test: set {DATABASE_URL_VAR} !!!\n");
-        return;
-    };
-    let server = PgConnectOptions::from_str(&url)
-        .unwrap_or_else(|e| panic!("{DATABASE_URL_VAR} is not a PostgreSQL URL: {e}"));
-    let name = format!("gamebot_test_{}", Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect_with(&server)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}"));
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-    let _ = admin.close().await;
-    let outcome =
-        AssertUnwindSafe(test(TestDb::Postgres(Box::new(server.clone().database(&name)))))
-            .catch_unwind()
-            .await;
-    if let Ok(mut admin) = PgConnection::connect_with(&server).await {
-        let _ =
-            admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
-        let _ = admin.close().await;
-    }
+    let Some(db) = TestDb::postgres().await else { return };
+    let outcome = AssertUnwindSafe(test(db.clone())).catch_unwind().await;
+    db.drop_database().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

@@ -9,11 +9,10 @@ use gamebot::runtime::{CommandMeta, Runtime, SystemClock};
 use gamebot::store::{EventStore, StreamId};
 use uuid::Uuid;
 
-#[allow(dead_code, unused_macros, unused_imports)]
-#[path = "../store/helpers.rs"]
-mod store_helpers;
+#[path = "../common/db.rs"]
+mod db;
 
-pub use store_helpers::{with_postgres, with_sqlite};
+pub use db::{with_postgres, with_sqlite};
 
 /// Runs one runtime test on both backends, under an actix system.
 macro_rules! runtime_test {

@@ -4,9 +4,8 @@
 //! tests/store/helpers.rs (that binary owns its own copy).
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -19,17 +18,9 @@ use gamebot::projections::all_projections;
 use gamebot::reactors::start_reactors;
 use gamebot::runtime::{Clock, Runtime, SharedClock};
 use gamebot::service::{Caller, GameService, LogIndex};
-use gamebot::store::{EventStore, PostgresStore, SqliteStore};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection};
-use uuid::Uuid;
-
-/// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const DATABASE_URL_VAR: &str = "GAMEBOT_TEST_DATABASE_URL";
-/// When `1`, a PostgreSQL test without `GAMEBOT_TEST_DATABASE_URL` fails instead of skipping.
-pub const REQUIRE_POSTGRES_VAR: &str = "GAMEBOT_REQUIRE_POSTGRES";
-/// Pool size for test stores.
-pub const TEST_POOL_SIZE: u32 = 8;
+use gamebot::store::EventStore;
+#[path = "../common/db.rs"]
+mod db;
 
 /// The guild most tests play in.
 pub const GUILD: GuildId = GuildId(9_000);
@@ -227,15 +218,19 @@ pub fn options(mode: Mode, words: &[&str]) -> GameOptions {
     GameOptions::parse(mode, words).expect("valid test options")
 }
 
-/// Prints logs when `TEST_LOG` is set.
-pub fn init_tracing() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            let _ =
-                tracing_subscriber::fmt().with_env_filter("debug").with_test_writer().try_init();
-        }
-    });
+/// Runs `test` with the service on `store`, then stops the subscriptions.
+async fn run<F, Fut>(store: Arc<dyn EventStore>, wiring: Wiring, test: F)
+where
+    F: FnOnce(Arc<TestEnv>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let env = Arc::new(TestEnv::start(store, wiring));
+    let outcome = AssertUnwindSafe(test(env.clone())).catch_unwind().await;
+    env.runtime.stop_subscriptions();
+    drop(env);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 /// Runs `test` on a fresh SQLite file.
@@ -244,62 +239,14 @@ where
     F: FnOnce(Arc<TestEnv>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("events.db"))
-        .create_if_missing(true);
-    let (store, _) = SqliteStore::connect(options, TEST_POOL_SIZE).await.expect("SQLite store");
-    let store: Arc<dyn EventStore> = Arc::new(store);
-    let env = Arc::new(TestEnv::start(store.clone(), wiring));
-    let outcome = AssertUnwindSafe(test(env.clone())).catch_unwind().await;
-    env.runtime.stop_subscriptions();
-    drop(env);
-    store.close().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    db::with_sqlite(|store| run(store, wiring, test)).await;
 }
 
-/// Runs `test` on a fresh PostgreSQL database (skipped loudly when none is configured).
+/// Runs `test` on a fresh PostgreSQL database (see `tests/common/db.rs` for when it skips).
 pub async fn with_postgres<F, Fut>(wiring: Wiring, test: F)
 where
     F: FnOnce(Arc<TestEnv>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_tracing();
-    let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
-        if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") {
-            panic!("{DATABASE_URL_VAR} is unset but {REQUIRE_POSTGRES_VAR}=1");
-        }
-        eprintln!("\n!!! SKIPPED a PostgreSQL service test: set {DATABASE_URL_VAR} !!!\n");
-        return;
-    };
-    let server = PgConnectOptions::from_str(&url)
-        .unwrap_or_else(|e| panic!("{DATABASE_URL_VAR} is not a PostgreSQL URL: {e}"));
-    let mut admin = PgConnection::connect_with(&server)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}"));
-    let name = format!("gamebot_service_{}", Uuid::new_v4().simple());
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-    let (store, _) = PostgresStore::connect(server.clone().database(&name), TEST_POOL_SIZE)
-        .await
-        .expect("PostgreSQL store");
-    let store: Arc<dyn EventStore> = Arc::new(store);
-    let env = Arc::new(TestEnv::start(store.clone(), wiring));
-    let outcome = AssertUnwindSafe(test(env.clone())).catch_unwind().await;
-    env.runtime.stop_subscriptions();
-    drop(env);
-    store.close().await;
-    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    if let Err(e) = admin.execute(sql.as_str()).await {
-        eprintln!("could not drop test database {name}: {e}");
-    }
-    let _ = admin.close().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    db::with_postgres(|store| run(store, wiring, test)).await;
 }

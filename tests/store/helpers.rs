@@ -1,26 +1,14 @@
 //! Test harness: a fresh store per test on each backend, the `store_test!` macro, and a small
 //! event enum to store.
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::str::FromStr;
-use std::sync::{Arc, Once};
-
-use futures::FutureExt;
 use gamebot::domain::{DomainEvent, GameId};
-use gamebot::store::{
-    Codec, EventStore, Metadata, NewEvent, PostgresStore, ReadModelTx, SqliteStore, StreamId,
-};
+use gamebot::store::{Codec, EventStore, Metadata, NewEvent, ReadModelTx, StreamId};
 use serde::{Deserialize, Serialize};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
 
-/// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const DATABASE_URL_VAR: &str = "GAMEBOT_TEST_DATABASE_URL";
-/// When `1`, a PostgreSQL test without `GAMEBOT_TEST_DATABASE_URL` fails instead of skipping.
-pub const REQUIRE_POSTGRES_VAR: &str = "GAMEBOT_REQUIRE_POSTGRES";
-/// Pool size for test stores: enough for 8 concurrent writers, a reader and spare.
-pub const TEST_POOL_SIZE: u32 = 16;
+#[path = "../common/db.rs"]
+mod db;
+
+pub use db::{with_postgres, with_sqlite, TestDb};
 
 /// Runs one store contract test on both backends.
 macro_rules! store_test {
@@ -40,105 +28,6 @@ macro_rules! store_test {
             }
         }
     };
-}
-
-/// Prints the store's logs when `TEST_LOG` is set.
-pub fn init_tracing() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            let _ =
-                tracing_subscriber::fmt().with_env_filter("debug").with_test_writer().try_init();
-        }
-    });
-}
-
-/// Runs `test` against a store on a fresh SQLite file.
-pub async fn with_sqlite<F, Fut>(test: F)
-where
-    F: FnOnce(Arc<dyn EventStore>) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    init_tracing();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("events.db"))
-        .create_if_missing(true);
-    let (store, _) = SqliteStore::connect(options, TEST_POOL_SIZE).await.expect("SQLite store");
-    let store: Arc<dyn EventStore> = Arc::new(store);
-    let outcome = AssertUnwindSafe(test(store.clone())).catch_unwind().await;
-    store.close().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
-}
-
-/// A database created for one test and dropped after it.
-pub struct TestDatabase {
-    /// Options that connect to the new database.
-    pub options: PgConnectOptions,
-    name: String,
-    server: PgConnectOptions,
-}
-
-impl TestDatabase {
-    /// Creates a database with a random name on the server `GAMEBOT_TEST_DATABASE_URL` names.
-    /// `None` (with a loud message) when the variable is unset and PostgreSQL is not required.
-    pub async fn create() -> Option<Self> {
-        let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
-            if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") {
-                panic!("{DATABASE_URL_VAR} is unset but {REQUIRE_POSTGRES_VAR}=1");
-            }
-            eprintln!(
-                "\n!!! SKIPPED a PostgreSQL store test: set {DATABASE_URL_VAR} (see .ci/run) !!!\n"
-            );
-            return None;
-        };
-        let server = PgConnectOptions::from_str(&url)
-            .unwrap_or_else(|e| panic!("{DATABASE_URL_VAR} is not a PostgreSQL URL: {e}"));
-        let mut admin = PgConnection::connect_with(&server)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}"));
-        let name = format!("gamebot_test_{}", Uuid::new_v4().simple());
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-        let _ = admin.close().await;
-        Some(Self { options: server.clone().database(&name), name, server })
-    }
-
-    /// Drops the database; best effort, a leftover only costs disk.
-    pub async fn drop_database(self) {
-        if let Ok(mut admin) = PgConnection::connect_with(&self.server).await {
-            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            if let Err(e) = admin.execute(sql.as_str()).await {
-                eprintln!("could not drop test database {}: {e}", self.name);
-            }
-            let _ = admin.close().await;
-        }
-    }
-}
-
-/// Runs `test` against a store on a fresh PostgreSQL database.
-pub async fn with_postgres<F, Fut>(test: F)
-where
-    F: FnOnce(Arc<dyn EventStore>) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    init_tracing();
-    let Some(database) = TestDatabase::create().await else { return };
-    let (store, _) = PostgresStore::connect(database.options.clone(), TEST_POOL_SIZE)
-        .await
-        .expect("PostgreSQL store");
-    let store: Arc<dyn EventStore> = Arc::new(store);
-    let outcome = AssertUnwindSafe(test(store.clone())).catch_unwind().await;
-    store.close().await;
-    drop(store);
-    database.drop_database().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
 }
 
 /// A small aggregate's events, serialized the way the domain's are.

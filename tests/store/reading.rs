@@ -214,10 +214,13 @@ store_test!(appends_of_any_batch_size_read_back_in_order, |store| async move {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_write_transaction_holds_readers_back_until_it_ends_on_postgres() {
     // Arrange: a read-model transaction that has written (so it has a transaction id) stays open.
-    crate::helpers::init_tracing();
-    let Some(database) = crate::helpers::TestDatabase::create().await else { return };
-    let (store, _) =
-        gamebot::store::PostgresStore::connect(database.options.clone(), 4).await.unwrap();
+    let Some(database) = crate::helpers::TestDb::postgres().await else { return };
+    let (store, _) = gamebot::store::PostgresStore::connect(
+        database.postgres_options().expect("PostgreSQL").clone(),
+        4,
+    )
+    .await
+    .unwrap();
     use gamebot::store::EventStore;
     let mut open = store.begin_read_model_tx().await.unwrap();
     open.save_checkpoint("slow-projection", 1).await.unwrap();

@@ -127,12 +127,19 @@ store_test!(watch_appends_signals_after_an_append, |store| async move {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_processs_append_wakes_a_postgres_watcher_on_postgres() {
     // Arrange: two stores on one database stand for two processes.
-    crate::helpers::init_tracing();
-    let Some(database) = crate::helpers::TestDatabase::create().await else { return };
-    let (writer, _) =
-        gamebot::store::PostgresStore::connect(database.options.clone(), 2).await.unwrap();
-    let (watcher, _) =
-        gamebot::store::PostgresStore::connect(database.options.clone(), 2).await.unwrap();
+    let Some(database) = crate::helpers::TestDb::postgres().await else { return };
+    let (writer, _) = gamebot::store::PostgresStore::connect(
+        database.postgres_options().expect("PostgreSQL").clone(),
+        2,
+    )
+    .await
+    .unwrap();
+    let (watcher, _) = gamebot::store::PostgresStore::connect(
+        database.postgres_options().expect("PostgreSQL").clone(),
+        2,
+    )
+    .await
+    .unwrap();
     use gamebot::store::EventStore;
     let mut appends = watcher.watch_appends();
     // The listener subscribes in the background; give it a moment before the append.
