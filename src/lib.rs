@@ -5,6 +5,9 @@
 //!   events and rules, and the word service. No IO, no clock or randomness of its own.
 //! - [`store`]: the event store: one trait, PostgreSQL and SQLite backends, the codec with schema
 //!   versions and upcasters, snapshots and subscription checkpoints.
+//! - [`projections`]: the read models (games, teams, player and team stats, game results for
+//!   leaderboards, replays, active players) built from the log, and [`projections::ReadModels`]
+//!   to query them.
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
@@ -19,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub mod projections;
 pub mod runtime;
 pub mod startup;
 pub mod store;

@@ -104,6 +104,10 @@ pub trait EventStore: Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> DatabaseBackend;
 
+    /// A handle on the store's connection pool for read-model queries (projections' SQL lives
+    /// in `projections/`, which matches on the backend).
+    fn read_pool(&self) -> ReadPool;
+
     /// Stops background tasks and closes every connection; later calls fail.
     async fn close(&self);
 }
@@ -178,6 +182,16 @@ impl ReadModelTx {
         }
         Ok(())
     }
+}
+
+/// The store's connection pool, for read-model queries outside any transaction. Cloning is
+/// cheap (a pool is a handle).
+#[derive(Clone, Debug)]
+pub enum ReadPool {
+    /// A PostgreSQL pool.
+    Postgres(sqlx::PgPool),
+    /// A SQLite pool.
+    Sqlite(sqlx::SqlitePool),
 }
 
 /// What connecting did to the schema.

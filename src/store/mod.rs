@@ -17,7 +17,8 @@ pub use envelope::{
 };
 pub use error::{CodecError, StoreError};
 pub use event_store::{
-    connect, connect_and_report, EventStore, MigrationReport, ReadModelTx, MAX_EVENTS_PER_APPEND,
+    connect, connect_and_report, EventStore, MigrationReport, ReadModelTx, ReadPool,
+    MAX_EVENTS_PER_APPEND,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

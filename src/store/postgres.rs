@@ -36,7 +36,7 @@ use super::event_store::{
 };
 use super::{
     AppendOutcome, DeadLetter, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
-    RecordedEvent, Snapshot, StoreError, StreamId,
+    ReadPool, RecordedEvent, Snapshot, StoreError, StreamId,
 };
 use crate::config::DatabaseBackend;
 
@@ -549,6 +549,10 @@ impl EventStore for PostgresStore {
 
     fn backend(&self) -> DatabaseBackend {
         DatabaseBackend::Postgres
+    }
+
+    fn read_pool(&self) -> ReadPool {
+        ReadPool::Postgres(self.pool.clone())
     }
 
     async fn close(&self) {

@@ -32,7 +32,7 @@ use super::event_store::{
 };
 use super::{
     AppendOutcome, DeadLetter, EventStore, ExpectedVersion, MigrationReport, NewEvent, ReadModelTx,
-    RecordedEvent, Snapshot, StoreError, StreamId,
+    ReadPool, RecordedEvent, Snapshot, StoreError, StreamId,
 };
 use crate::config::DatabaseBackend;
 
@@ -452,6 +452,10 @@ impl EventStore for SqliteStore {
 
     fn backend(&self) -> DatabaseBackend {
         DatabaseBackend::Sqlite
+    }
+
+    fn read_pool(&self) -> ReadPool {
+        ReadPool::Sqlite(self.pool.clone())
     }
 
     async fn close(&self) {
