@@ -10,6 +10,8 @@
 //!   to query them.
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
+//! - [`service`]: the one path from a player's intent (Discord, slash commands, DMs, the demo,
+//!   tests) to commands on the right streams in the right order, with typed outcomes for replies.
 //! - [`config`]: typed, layered settings (files, then `GAMEBOT_` environment variables).
 //! - [`telemetry`]: tracing set-up, human-readable or JSON lines.
 //! - [`startup`]: wiring: settings in, connected parts (the event store, later the engine) out.
@@ -24,6 +26,7 @@ pub mod discord;
 pub mod domain;
 pub mod projections;
 pub mod runtime;
+pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -1,0 +1,154 @@
+//! The game service: the one place that turns a player's intent (a Discord message, a slash
+//! command, a demo player, a test) into commands on the right streams in the right order.
+//! Each public method is one intent; each sends one or more steps, every step with the
+//! caller's source id plus a step suffix (`<source>:invite`), so a redelivered input finds
+//! every step already applied and changes nothing. When a later step is refused, the earlier
+//! steps are undone with compensating commands, themselves idempotent.
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::errors::{from_command, ServiceError};
+use super::lookups::Lookups;
+use crate::domain::{Aggregate, GameId, GuildId, TeamId, UserId};
+use crate::runtime::{CommandMeta, Outcome, RegistryHandle, SharedClock};
+use crate::store::{EventStore, StreamId};
+
+/// The namespace deterministic ids are derived in (a fixed random UUID: changing it would give
+/// a redelivered message a different game or team id than its first delivery).
+const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6a4e_b07e_5e1c_4c2a_9d8e_51f0_c0de_5eed);
+
+/// Who is asking: the author of a message or interaction, as the Discord adapter saw them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The guild the command was sent in; `None` in direct messages.
+    pub guild: Option<GuildId>,
+    /// The author.
+    pub user: UserId,
+    /// Their display name in the guild (used for default team names).
+    pub display_name: String,
+    /// Whether they hold Manage Server in the guild (resolved by the adapter).
+    pub has_manage_guild: bool,
+}
+
+impl Caller {
+    /// A caller in a guild channel.
+    pub fn in_guild(
+        guild: GuildId,
+        user: UserId,
+        display_name: impl Into<String>,
+        has_manage_guild: bool,
+    ) -> Self {
+        Self { guild: Some(guild), user, display_name: display_name.into(), has_manage_guild }
+    }
+
+    /// The guild, or [`ServiceError::GuildOnly`] for a command sent in DMs.
+    pub fn require_guild(&self) -> Result<GuildId, ServiceError> {
+        self.guild.ok_or(ServiceError::GuildOnly)
+    }
+}
+
+/// The service every input goes through. Cheap to clone: it holds handles only.
+#[derive(Clone)]
+pub struct GameService {
+    pub(super) registry: RegistryHandle,
+    pub(super) store: Arc<dyn EventStore>,
+    pub(super) lookups: Arc<dyn Lookups>,
+    pub(super) clock: SharedClock,
+}
+
+/// One input's identity: its source id, plus the correlation id every step shares.
+#[derive(Clone, Debug)]
+pub(super) struct Source {
+    id: String,
+    correlation: Uuid,
+    actor: Option<UserId>,
+    guild: Option<GuildId>,
+}
+
+impl Source {
+    pub(super) fn new(id: &str, actor: Option<UserId>, guild: Option<GuildId>) -> Self {
+        let correlation = Uuid::new_v5(&ID_NAMESPACE, format!("correlation:{id}").as_bytes());
+        Self { id: id.to_owned(), correlation, actor, guild }
+    }
+
+    /// The metadata of one step: `<source>:<step>`.
+    pub(super) fn step(&self, step: &str) -> CommandMeta {
+        CommandMeta {
+            source_id: Some(format!("{}:{step}", self.id)),
+            actor_id: self.actor,
+            correlation_id: Some(self.correlation),
+            causation_id: None,
+            guild_id: self.guild,
+        }
+    }
+
+    /// A game id that is the same every time this input is delivered.
+    pub(super) fn game_id(&self) -> GameId {
+        GameId(Uuid::new_v5(&ID_NAMESPACE, format!("game:{}", self.id).as_bytes()))
+    }
+
+    /// A team id that is the same every time this input is delivered.
+    pub(super) fn team_id(&self) -> TeamId {
+        TeamId(Uuid::new_v5(&ID_NAMESPACE, format!("team:{}", self.id).as_bytes()))
+    }
+}
+
+impl GameService {
+    /// A service sending commands through `registry`, reading game streams from `store` (for
+    /// replays), answering lookups with `lookups`, and reading time (invitation deadlines) from
+    /// `clock`, the runtime's own.
+    pub fn new(
+        registry: RegistryHandle,
+        store: Arc<dyn EventStore>,
+        lookups: Arc<dyn Lookups>,
+        clock: SharedClock,
+    ) -> Self {
+        Self { registry, store, lookups, clock }
+    }
+
+    /// Runs one step; a refusal keeps its domain type, a failure is logged and hidden.
+    pub(super) async fn run<A>(
+        &self,
+        stream: StreamId,
+        command: A::Command,
+        meta: CommandMeta,
+    ) -> Result<Outcome<A>, ServiceError>
+    where
+        A: Aggregate,
+        A::Error: Into<ServiceError>,
+    {
+        let step = meta.source_id.clone().unwrap_or_default();
+        tracing::debug!(stream.id = %stream, service.step = %step, "service step");
+        self.registry
+            .execute::<A>(stream, command, meta)
+            .await
+            .map_err(|error| from_command(error, &step))
+    }
+
+    /// A stream's current state, rebuilt by its actor.
+    pub(super) async fn state<A>(&self, stream: StreamId) -> Result<A, ServiceError>
+    where
+        A: Aggregate,
+        A::Error: Into<ServiceError>,
+    {
+        let step = format!("inspect {stream}");
+        self.registry
+            .inspect::<A>(stream)
+            .await
+            .map(|inspected| inspected.state)
+            .map_err(|error| from_command(error, &step))
+    }
+
+    /// Runs a compensating step: its failure is logged (the reactors and the next command see
+    /// the stream state anyway) but never replaces the refusal being reported.
+    pub(super) async fn undo<A>(&self, stream: StreamId, command: A::Command, meta: CommandMeta)
+    where
+        A: Aggregate,
+        A::Error: Into<ServiceError>,
+    {
+        if let Err(error) = self.run::<A>(stream.clone(), command, meta).await {
+            tracing::warn!(stream.id = %stream, error.message = %error, "a compensating step failed");
+        }
+    }
+}
