@@ -3,6 +3,7 @@
 //! sends. The gateway and sender actors around it do the IO.
 mod commands;
 pub mod gateway;
+pub mod inbound;
 pub mod notifier;
 pub mod permissions;
 mod render;
