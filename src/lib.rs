@@ -8,6 +8,8 @@
 //! - [`projections`]: the read models (games, teams, player and team stats, game results for
 //!   leaderboards, replays, active players) built from the log, and [`projections::ReadModels`]
 //!   to query them.
+//! - [`reactors`]: side effects that follow the log: process managers carrying steps between
+//!   streams (forbidden lists, active games, teams, replay names) and durable timers.
 //! - [`discord`]: the Discord adapter: command parsing (prefix, DM and slash commands) and the
 //!   rendering of every message the bot sends, both pure.
 //! - [`service`]: the one path from a player's intent (Discord, slash commands, DMs, the demo,
@@ -25,6 +27,7 @@ pub mod config;
 pub mod discord;
 pub mod domain;
 pub mod projections;
+pub mod reactors;
 pub mod runtime;
 pub mod service;
 pub mod startup;
