@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Migrate => gamebot::cli::migrate(),
+        Command::Serve => gamebot::cli::serve(),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));
             Ok(())

@@ -1,11 +1,31 @@
-//! Wiring: turns settings into running parts. For now that is the event store; the engine
-//! (runtime, projections, Discord) is assembled here by later issues, so `main` and the tests
-//! share one path.
+//! Wiring: turns settings into running parts: the event store, and for `serve` the whole bot
+//! (runtime, projections, reactors, the Discord notifier, sender and gateway), so `main` and the
+//! end-to-end tests share one path.
+use std::future::IntoFuture;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use twilight_model::id::Id;
 
-use crate::config::Settings;
+use crate::config::{ApiBase, DiscordSettings, Settings, SettingsError};
+use crate::discord::gateway::{intents, Gateway, GatewayConfig, GatewayError, ShardStates};
+use crate::discord::inbound::{application_commands, Inbound};
+use crate::discord::notifier::Notifier;
+use crate::discord::sender::Sender;
+use crate::discord::{
+    HistoryView, LeaderboardKind, LeaderboardView, Period, PlayerStatsView, TeamStatsView,
+    LEADERBOARD_SIZE,
+};
+use crate::domain::{GameId, GuildId, TeamId, UserId};
+use crate::projections::{
+    all_projections, ReadModelError, ReadModels, ACTIVE_PLAYERS, PROJECTION_NAMES,
+};
+use crate::reactors::all_reactors;
+use crate::runtime::{Progress, Runtime, SharedClock, SystemClock};
+use crate::service::{ActiveGame, GameService, LogIndex, LookupError, Lookups};
 use crate::store::{self, EventStore, MigrationReport};
 
 /// Connects to the configured event store, applying pending migrations first.
@@ -22,4 +42,315 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<MigrationReport> {
     let (store, report) = connect_store(settings).await?;
     store.close().await;
     Ok(report)
+}
+
+/// How long a statistics lookup waits for the read models to reach the log's head, so a player
+/// asking right after a game sees it; after that it answers from what is there.
+pub const READ_MODEL_WAIT: Duration = Duration::from_secs(2);
+
+/// How many games `history` shows.
+pub const HISTORY_SIZE: u32 = 10;
+
+/// The service's lookups in a running bot: the open things (invitations, claimed games, team
+/// and replay names) from the in-memory [`LogIndex`], statistics from the projections' read
+/// models, read after those projections passed the log's head (read-your-writes).
+pub struct ServeLookups {
+    index: LogIndex,
+    read_models: ReadModels,
+    store: Arc<dyn EventStore>,
+    progress: Vec<Arc<Progress>>,
+    clock: SharedClock,
+}
+
+impl ServeLookups {
+    /// Lookups over `runtime`'s store; the projections must already be subscribed.
+    pub fn new(runtime: &Runtime) -> Self {
+        let store = runtime.store().clone();
+        let progress = PROJECTION_NAMES.iter().filter_map(|name| runtime.progress(name)).collect();
+        Self {
+            index: LogIndex::new(store.clone()),
+            read_models: ReadModels::new(&store),
+            store,
+            progress,
+            clock: runtime.clock().clone(),
+        }
+    }
+
+    /// Waits (bounded) until every projection handled the log up to its current head.
+    async fn caught_up(&self) -> Result<(), LookupError> {
+        let head = self.store.last_position().await?;
+        let deadline = tokio::time::Instant::now() + READ_MODEL_WAIT;
+        while self.progress.iter().any(|p| p.checkpoint() < head) {
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(position = head, "read models are late; answering from them anyway");
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Ok(())
+    }
+}
+
+fn read_model_failure(error: ReadModelError) -> LookupError {
+    LookupError::Failed(Box::new(error))
+}
+
+#[async_trait]
+impl Lookups for ServeLookups {
+    async fn invitations_for(
+        &self,
+        guild: GuildId,
+        invitee: UserId,
+    ) -> Result<Vec<TeamId>, LookupError> {
+        self.index.invitations_for(guild, invitee).await
+    }
+
+    async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
+        self.index.active_games_of(user).await
+    }
+
+    async fn team_named(&self, guild: GuildId, name: &str) -> Result<Option<TeamId>, LookupError> {
+        self.index.team_named(guild, name).await
+    }
+
+    async fn replay_game(&self, name: &str) -> Result<Option<GameId>, LookupError> {
+        self.index.replay_game(name).await
+    }
+
+    async fn player_stats(
+        &self,
+        guild: GuildId,
+        player: UserId,
+    ) -> Result<Option<PlayerStatsView>, LookupError> {
+        self.caught_up().await?;
+        let view =
+            self.read_models.player_stats(guild, player).await.map_err(read_model_failure)?;
+        Ok(Some(view).filter(|v| v.games > 0))
+    }
+
+    async fn team_stats(
+        &self,
+        guild: GuildId,
+        team: TeamId,
+    ) -> Result<Option<TeamStatsView>, LookupError> {
+        self.caught_up().await?;
+        self.read_models.team_stats(guild, team).await.map_err(read_model_failure)
+    }
+
+    async fn leaderboard(
+        &self,
+        guild: GuildId,
+        kind: LeaderboardKind,
+        period: Period,
+    ) -> Result<LeaderboardView, LookupError> {
+        self.caught_up().await?;
+        let now = self.clock.now();
+        self.read_models
+            .leaderboard(guild, kind, period, now, LEADERBOARD_SIZE)
+            .await
+            .map_err(read_model_failure)
+    }
+
+    async fn history(
+        &self,
+        guild: GuildId,
+        player: Option<UserId>,
+    ) -> Result<HistoryView, LookupError> {
+        self.caught_up().await?;
+        self.read_models.recent_games(guild, player, HISTORY_SIZE).await.map_err(read_model_failure)
+    }
+}
+
+/// Why the Discord bot could not start. Each message is one line an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum BotStartError {
+    /// `discord.token` is not set.
+    #[error("no Discord bot token: set GAMEBOT_DISCORD__TOKEN")]
+    MissingToken,
+    /// Discord refused the token.
+    #[error("Discord rejected the token (401): check GAMEBOT_DISCORD__TOKEN")]
+    TokenRejected,
+    /// A `discord.*` setting is unusable.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// Discord could not be asked for the application or the gateway.
+    #[error("could not reach Discord: {0}")]
+    Unreachable(String),
+}
+
+/// A running bot: the engine, its subscriptions, the sender and the gateway's shards.
+pub struct RunningBot {
+    /// The engine.
+    pub runtime: Runtime,
+    /// The service every input goes through.
+    pub service: GameService,
+    /// The sender (tests use it to look at what the bot sends).
+    pub sender: Sender,
+    gateway: Gateway,
+}
+
+impl RunningBot {
+    /// Resolves when a shard closed for good (for example intents not enabled in the Developer
+    /// Portal), with the reason.
+    pub async fn fatal(&mut self) -> GatewayError {
+        self.gateway.fatal().await
+    }
+
+    /// The shards' states.
+    pub fn shard_states(&self) -> ShardStates {
+        self.gateway.states()
+    }
+
+    /// Stops the shards (draining in-flight work) and the subscriptions, and closes the store.
+    pub async fn shutdown(self) {
+        tracing::info!("shutting down: closing the gateway");
+        self.gateway.shutdown().await;
+        tracing::info!("shutting down: stopping subscriptions");
+        self.runtime.stop_subscriptions();
+        self.runtime.store().close().await;
+        tracing::info!("shut down");
+    }
+}
+
+/// The twilight HTTP client for `discord.api_url` and the token.
+pub fn discord_http(
+    discord: &DiscordSettings,
+    token: &str,
+) -> Result<twilight_http::Client, SettingsError> {
+    let builder = twilight_http::Client::builder().token(token.to_owned());
+    let builder = match discord.api_base()? {
+        ApiBase::Discord => builder,
+        ApiBase::Https(host) => builder.proxy(host, false),
+        ApiBase::Http(host) => builder.proxy(host, true),
+    };
+    Ok(builder.build())
+}
+
+fn discord_error(error: &twilight_http::Error) -> BotStartError {
+    match error.kind() {
+        twilight_http::error::ErrorType::Unauthorized => BotStartError::TokenRejected,
+        twilight_http::error::ErrorType::Response { status, .. } if status.get() == 401 => {
+            BotStartError::TokenRejected
+        }
+        _ => BotStartError::Unreachable(error.to_string()),
+    }
+}
+
+/// Starts everything `serve` runs on an open store, inside an actix system: the runtime, every
+/// projection and reactor, the notifier, the sender, the slash commands' registration and the
+/// gateway's shards. `clock` is the runtime's clock (tests pass a fast one).
+pub async fn start_bot(
+    store: Arc<dyn EventStore>,
+    settings: &Settings,
+    clock: SharedClock,
+) -> Result<RunningBot, BotStartError> {
+    let discord = &settings.discord;
+    let token = discord
+        .token
+        .as_ref()
+        .map(|t| t.expose_secret().trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .ok_or(BotStartError::MissingToken)?;
+    let gateway_url = discord.gateway_base()?;
+    let http = Arc::new(discord_http(discord, &token)?);
+    let application_id = match discord.application_id.and_then(Id::new_checked) {
+        Some(id) => id,
+        None => {
+            let response = http
+                .current_user_application()
+                .into_future()
+                .await
+                .map_err(|e| discord_error(&e))?;
+            let application = response
+                .model()
+                .await
+                .map_err(|e| BotStartError::Unreachable(format!("application: {e}")))?;
+            application.id
+        }
+    };
+
+    let runtime = Runtime::start(store.clone(), clock.clone(), &settings.runtime, &settings.health);
+    for projection in all_projections() {
+        runtime.subscribe(projection);
+    }
+    for reactor in all_reactors(&runtime) {
+        runtime.subscribe(reactor);
+    }
+    let sender = Sender::new(http.clone());
+    sender.set_application_id(application_id);
+    let notifier = Notifier::new(
+        sender.clone(),
+        store.clone(),
+        clock.clone(),
+        runtime.progress(ACTIVE_PLAYERS),
+    );
+    runtime.subscribe(Arc::new(notifier));
+    let lookups = Arc::new(ServeLookups::new(&runtime));
+    let service =
+        GameService::new(runtime.registry().clone(), store.clone(), lookups, clock.clone());
+    let inbound = Arc::new(Inbound::new(service.clone(), sender.clone(), clock.clone()));
+
+    match application_commands() {
+        Ok(commands) => {
+            let registered =
+                http.interaction(application_id).set_global_commands(&commands).into_future().await;
+            match registered {
+                Ok(_) => tracing::info!(count = commands.len(), "slash commands registered"),
+                Err(error) => {
+                    tracing::warn!(error.message = %error, "could not register the slash commands")
+                }
+            }
+        }
+        Err(error) => tracing::error!(error.message = %error, "a slash command is invalid"),
+    }
+
+    let config = GatewayConfig {
+        token,
+        url: gateway_url,
+        intents: intents(discord.message_content),
+        shards: discord.shards,
+    };
+    let gateway = match Gateway::start(&http, config, inbound).await {
+        Ok(gateway) => gateway,
+        Err(error) => {
+            runtime.stop_subscriptions();
+            return Err(match error {
+                GatewayError::TokenRejected => BotStartError::TokenRejected,
+                other => BotStartError::Unreachable(other.to_string()),
+            });
+        }
+    };
+    let states = gateway.states();
+    runtime.add_health_source(Box::new(move || states.health_line()));
+    Ok(RunningBot { runtime, service, sender, gateway })
+}
+
+/// `gamebot serve` once the settings are loaded: connects the store, starts the bot, runs until
+/// Ctrl-C (or a shard closes for good), then shuts down cleanly.
+pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    // Checked before touching the database, so a missing token is the first thing said.
+    if settings.discord.token.is_none() {
+        return Err(BotStartError::MissingToken.into());
+    }
+    let (store, report) = connect_store(settings).await?;
+    tracing::info!(%report, "event store ready");
+    let clock: SharedClock = Arc::new(SystemClock);
+    let mut bot = match start_bot(store.clone(), settings, clock).await {
+        Ok(bot) => bot,
+        Err(error) => {
+            store.close().await;
+            return Err(error.into());
+        }
+    };
+    tracing::info!("GameBot is running; Ctrl-C stops it");
+    let outcome = tokio::select! {
+        signal = tokio::signal::ctrl_c() => {
+            signal.context("listening for Ctrl-C")?;
+            tracing::info!("Ctrl-C received");
+            Ok(())
+        }
+        fatal = bot.fatal() => Err(anyhow::Error::new(fatal)),
+    };
+    bot.shutdown().await;
+    outcome
 }
