@@ -18,6 +18,18 @@ use uuid::Uuid;
 
 use crate::fake_discord::{FakeConfig, FakeDiscord, GuildSpec, ScriptedUser, SentMessage};
 
+/// Ann, Bob, Cid, Dee, Eve and Fay: the scripted players' ids.
+pub const PLAYERS: [u64; 6] = [
+    3_000_000_000_000_011,
+    3_000_000_000_000_012,
+    3_000_000_000_000_013,
+    3_000_000_000_000_014,
+    3_000_000_000_000_015,
+    3_000_000_000_000_016,
+];
+/// Their names.
+pub const NAMES: [&str; 6] = ["ann", "bob", "cid", "dee", "eve", "fay"];
+
 /// How long any single expectation waits.
 pub const WAIT: Duration = Duration::from_secs(10);
 /// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
@@ -225,6 +237,11 @@ impl World {
         self.fake.user(id, name)
     }
 
+    /// The six scripted players: ann, bob, cid, dee, eve, fay.
+    pub fn players(&self) -> Vec<ScriptedUser> {
+        PLAYERS.iter().zip(NAMES).map(|(id, name)| self.fake.user(*id, name)).collect()
+    }
+
     /// How many messages the bot has created so far (a mark for [`World::next_message`]).
     pub fn mark(&self) -> usize {
         self.fake.recorded().messages.len()
@@ -351,4 +368,111 @@ pub fn answer_for(pair: &[String; 2], used: &[&str]) -> &'static str {
         .find(|a| !pair.iter().any(|w| w == *a) && !used.contains(a))
         .copied()
         .expect("a free answer word")
+}
+
+/// `inviter` invites `invitee` under `name` in the main channel and `invitee` accepts.
+pub async fn form_team(world: &World, inviter: &ScriptedUser, invitee: &ScriptedUser, name: &str) {
+    form_team_in(world, GUILD, CHANNEL, inviter, invitee, name).await;
+}
+
+/// `inviter` invites `invitee` under `name` in `channel` of `guild` and `invitee` accepts.
+pub async fn form_team_in(
+    world: &World,
+    guild: u64,
+    channel: u64,
+    inviter: &ScriptedUser,
+    invitee: &ScriptedUser,
+    name: &str,
+) {
+    let invite = world
+        .command_in(inviter, guild, channel, &format!("wmteam {} {name}", invitee.mention()))
+        .await;
+    assert!(invite.mentions(invitee.id()), "the invitation names the invitee: {}", invite.content);
+    let formed = world.command_in(invitee, guild, channel, "wmok").await;
+    assert!(formed.content.contains(name), "team formed: {}", formed.content);
+}
+
+/// The pair `a` was dealt after `mark`.
+pub async fn pair_after(world: &World, a: &ScriptedUser, mark: usize) -> [String; 2] {
+    pair_of(&world.dm_after(a, mark, is_pair).await)
+}
+
+/// The team of `a` and `b` matches the pair dealt after `mark`: `a` answers (`Got it`), then
+/// `b` answers the same word (`Match!` to both). Returns the word, also pushed onto `used`.
+pub async fn play_match(
+    world: &World,
+    a: &ScriptedUser,
+    b: &ScriptedUser,
+    mark: usize,
+    used: &mut Vec<&'static str>,
+) -> &'static str {
+    let pair = pair_after(world, a, mark).await;
+    let word = answer_for(&pair, used);
+    used.push(word);
+    world.dm(a, word, |c| c.starts_with("Got it")).await;
+    let after = world.mark();
+    b.say_in_dm(word);
+    world.dm_after(a, after, |c| c.contains("Match!")).await;
+    world.dm_after(b, after, |c| c.contains("Match!")).await;
+    word
+}
+
+/// The team misses once on the pair dealt after `mark`: different answers, a miss DM and the
+/// answers as the new pair. Returns the new pair.
+pub async fn play_miss(
+    world: &World,
+    a: &ScriptedUser,
+    b: &ScriptedUser,
+    mark: usize,
+    used: &mut Vec<&'static str>,
+) -> [String; 2] {
+    let pair = pair_after(world, a, mark).await;
+    let first = answer_for(&pair, used);
+    used.push(first);
+    let second = answer_for(&pair, used);
+    used.push(second);
+    world.dm(a, first, |c| c.starts_with("Got it")).await;
+    let after = world.mark();
+    b.say_in_dm(second);
+    let missed = world.dm_after(a, after, |c| c.starts_with("No match")).await;
+    assert!(missed.content.contains(first) && missed.content.contains(second));
+    let new_pair = pair_after(world, a, after).await;
+    assert_eq!(new_pair, [first.to_owned(), second.to_owned()], "the answers are the new pair");
+    new_pair
+}
+
+/// The one `Game over` message in `channel` (waits for it), checked for its shape: first line
+/// `Game over`, second `Winner: ...` or `No winner`, last `Replay: <name>`. Returns the lines.
+pub async fn game_over_in(world: &World, channel: u64) -> Vec<String> {
+    let over = world
+        .next_message(0, "the Game over message", |m| {
+            m.channel_id == channel && m.content.contains("Game over")
+        })
+        .await;
+    let lines: Vec<String> = over.content.lines().map(str::to_owned).collect();
+    assert!(lines[0].contains("Game over"), "{}", over.content);
+    assert!(
+        lines[1].starts_with("Winner: ") || lines[1] == "No winner",
+        "second line: {}",
+        over.content
+    );
+    assert!(lines.last().is_some_and(|l| l.starts_with("Replay: ")), "{}", over.content);
+    lines
+}
+
+/// The replay name in a `Game over` message's lines.
+pub fn replay_name(lines: &[String]) -> String {
+    lines.last().and_then(|l| l.strip_prefix("Replay: ")).expect("a replay line").to_owned()
+}
+
+/// Fails when any message was created twice: the same content to the same place, sent twice
+/// by the bot (resends Discord dropped by nonce are not messages).
+pub fn assert_no_duplicates(world: &World) {
+    let recorded = world.fake.recorded();
+    let mut seen = std::collections::HashSet::new();
+    for m in &recorded.messages {
+        if let Some(nonce) = &m.nonce {
+            assert!(seen.insert(nonce.clone()), "nonce {nonce} used twice: {}", m.content);
+        }
+    }
 }

@@ -5,4 +5,5 @@
 mod fake_discord;
 mod harness;
 
+mod modes;
 mod race;
