@@ -5,5 +5,6 @@
 mod fake_discord;
 mod harness;
 
+mod commands;
 mod modes;
 mod race;
