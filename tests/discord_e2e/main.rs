@@ -8,3 +8,4 @@ mod harness;
 mod commands;
 mod modes;
 mod race;
+mod resilience;
