@@ -9,3 +9,4 @@ mod commands;
 mod modes;
 mod race;
 mod resilience;
+mod slash;
