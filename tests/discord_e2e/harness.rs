@@ -71,8 +71,14 @@ pub enum Backend {
 
 /// A database made for one test.
 enum TestDb {
-    Sqlite(tempfile::TempDir),
-    Postgres { name: String, server: PgConnectOptions },
+    /// The directory is deleted when dropped.
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        name: String,
+        server: Box<PgConnectOptions>,
+    },
 }
 
 impl TestDb {
@@ -81,7 +87,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temp dir");
                 let url = format!("sqlite://{}", dir.path().join("gamebot.db").display());
-                Some((TestDb::Sqlite(dir), url))
+                Some((TestDb::Sqlite { _dir: dir }, url))
             }
             Backend::Postgres => {
                 let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
@@ -107,7 +113,7 @@ impl TestDb {
                 let base = url.split('?').next().unwrap_or(&url);
                 let (server_part, _) = base.rsplit_once('/').expect("a database path in the URL");
                 let db_url = format!("{server_part}/{name}");
-                Some((TestDb::Postgres { name, server }, db_url))
+                Some((TestDb::Postgres { name, server: Box::new(server) }, db_url))
             }
         }
     }
