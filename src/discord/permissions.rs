@@ -117,6 +117,7 @@ mod tests {
     fn role(id: u64, permissions: Permissions) -> Role {
         serde_json::from_value(serde_json::json!({
             "id": id.to_string(), "name": "r", "color": 0, "hoist": false, "managed": false,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
             "mentionable": false, "permissions": permissions.bits().to_string(), "position": 0,
             "flags": 0,
         }))
