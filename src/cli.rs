@@ -29,6 +29,57 @@ pub enum Command {
         #[command(subcommand)]
         query: WordsQuery,
     },
+    /// Inspect or rebuild the read models.
+    Projections {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: ProjectionsCommand,
+    },
+}
+
+/// `gamebot projections ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProjectionsCommand {
+    /// Reset a read model and rebuild it from the whole event log (run it while the bot is
+    /// stopped).
+    Rebuild {
+        /// A projection name (see `projections list`) or `all`.
+        name: String,
+    },
+    /// Show each projection's checkpoint and how many events it still has to handle.
+    List,
+}
+
+/// `gamebot projections rebuild|list`: connects to the configured store (migrating it), does
+/// the job on a plain tokio runtime (no actix system is needed) and prints what it did.
+pub fn projections(action: &ProjectionsCommand) -> anyhow::Result<()> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let (store, _) = crate::startup::connect_store(&settings).await?;
+        let result = match action {
+            ProjectionsCommand::Rebuild { name } => {
+                crate::projections::rebuild(&*store, name).await.map(|reports| {
+                    for report in reports {
+                        println!("{report}");
+                    }
+                })
+            }
+            ProjectionsCommand::List => {
+                crate::projections::projection_status(&*store).await.map(|statuses| {
+                    for status in statuses {
+                        println!("{status}");
+                    }
+                })
+            }
+        };
+        store.close().await;
+        result.context("projections")
+    })
 }
 
 /// `gamebot migrate`: loads the settings, connects to the event store (which applies pending

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Migrate => gamebot::cli::migrate(),
         Command::Serve => gamebot::cli::serve(),
+        Command::Projections { action } => gamebot::cli::projections(&action),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));
             Ok(())

@@ -3,10 +3,8 @@
 //! end-to-end tests share one path.
 use std::future::IntoFuture;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
-use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use twilight_model::id::Id;
 
@@ -15,17 +13,10 @@ use crate::discord::gateway::{intents, Gateway, GatewayConfig, GatewayError, Sha
 use crate::discord::inbound::{application_commands, Inbound};
 use crate::discord::notifier::Notifier;
 use crate::discord::sender::Sender;
-use crate::discord::{
-    HistoryView, LeaderboardKind, LeaderboardView, Period, PlayerStatsView, TeamStatsView,
-    LEADERBOARD_SIZE,
-};
-use crate::domain::{GameId, GuildId, TeamId, UserId};
-use crate::projections::{
-    all_projections, ReadModelError, ReadModels, ACTIVE_PLAYERS, PROJECTION_NAMES,
-};
+use crate::projections::{all_projections, ACTIVE_PLAYERS};
 use crate::reactors::all_reactors;
-use crate::runtime::{Progress, Runtime, SharedClock, SystemClock};
-use crate::service::{ActiveGame, GameService, LogIndex, LookupError, Lookups};
+use crate::runtime::{Runtime, SharedClock, SystemClock};
+use crate::service::GameService;
 use crate::store::{self, EventStore, MigrationReport};
 
 /// Connects to the configured event store, applying pending migrations first.
@@ -42,123 +33,6 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<MigrationReport> {
     let (store, report) = connect_store(settings).await?;
     store.close().await;
     Ok(report)
-}
-
-/// How long a statistics lookup waits for the read models to reach the log's head, so a player
-/// asking right after a game sees it; after that it answers from what is there.
-pub const READ_MODEL_WAIT: Duration = Duration::from_secs(2);
-
-/// How many games `history` shows.
-pub const HISTORY_SIZE: u32 = 10;
-
-/// The service's lookups in a running bot: the open things (invitations, claimed games, team
-/// and replay names) from the in-memory [`LogIndex`], statistics from the projections' read
-/// models, read after those projections passed the log's head (read-your-writes).
-pub struct ServeLookups {
-    index: LogIndex,
-    read_models: ReadModels,
-    store: Arc<dyn EventStore>,
-    progress: Vec<Arc<Progress>>,
-    clock: SharedClock,
-}
-
-impl ServeLookups {
-    /// Lookups over `runtime`'s store; the projections must already be subscribed.
-    pub fn new(runtime: &Runtime) -> Self {
-        let store = runtime.store().clone();
-        let progress = PROJECTION_NAMES.iter().filter_map(|name| runtime.progress(name)).collect();
-        Self {
-            index: LogIndex::new(store.clone()),
-            read_models: ReadModels::new(&store),
-            store,
-            progress,
-            clock: runtime.clock().clone(),
-        }
-    }
-
-    /// Waits (bounded) until every projection handled the log up to its current head.
-    async fn caught_up(&self) -> Result<(), LookupError> {
-        let head = self.store.last_position().await?;
-        let deadline = tokio::time::Instant::now() + READ_MODEL_WAIT;
-        while self.progress.iter().any(|p| p.checkpoint() < head) {
-            if tokio::time::Instant::now() >= deadline {
-                tracing::warn!(position = head, "read models are late; answering from them anyway");
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        Ok(())
-    }
-}
-
-fn read_model_failure(error: ReadModelError) -> LookupError {
-    LookupError::Failed(Box::new(error))
-}
-
-#[async_trait]
-impl Lookups for ServeLookups {
-    async fn invitations_for(
-        &self,
-        guild: GuildId,
-        invitee: UserId,
-    ) -> Result<Vec<TeamId>, LookupError> {
-        self.index.invitations_for(guild, invitee).await
-    }
-
-    async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
-        self.index.active_games_of(user).await
-    }
-
-    async fn team_named(&self, guild: GuildId, name: &str) -> Result<Option<TeamId>, LookupError> {
-        self.index.team_named(guild, name).await
-    }
-
-    async fn replay_game(&self, name: &str) -> Result<Option<GameId>, LookupError> {
-        self.index.replay_game(name).await
-    }
-
-    async fn player_stats(
-        &self,
-        guild: GuildId,
-        player: UserId,
-    ) -> Result<Option<PlayerStatsView>, LookupError> {
-        self.caught_up().await?;
-        let view =
-            self.read_models.player_stats(guild, player).await.map_err(read_model_failure)?;
-        Ok(Some(view).filter(|v| v.games > 0))
-    }
-
-    async fn team_stats(
-        &self,
-        guild: GuildId,
-        team: TeamId,
-    ) -> Result<Option<TeamStatsView>, LookupError> {
-        self.caught_up().await?;
-        self.read_models.team_stats(guild, team).await.map_err(read_model_failure)
-    }
-
-    async fn leaderboard(
-        &self,
-        guild: GuildId,
-        kind: LeaderboardKind,
-        period: Period,
-    ) -> Result<LeaderboardView, LookupError> {
-        self.caught_up().await?;
-        let now = self.clock.now();
-        self.read_models
-            .leaderboard(guild, kind, period, now, LEADERBOARD_SIZE)
-            .await
-            .map_err(read_model_failure)
-    }
-
-    async fn history(
-        &self,
-        guild: GuildId,
-        player: Option<UserId>,
-    ) -> Result<HistoryView, LookupError> {
-        self.caught_up().await?;
-        self.read_models.recent_games(guild, player, HISTORY_SIZE).await.map_err(read_model_failure)
-    }
 }
 
 /// Why the Discord bot could not start. Each message is one line an operator can act on.
@@ -285,9 +159,7 @@ pub async fn start_bot(
         runtime.progress(ACTIVE_PLAYERS),
     );
     runtime.subscribe(Arc::new(notifier));
-    let lookups = Arc::new(ServeLookups::new(&runtime));
-    let service =
-        GameService::new(runtime.registry().clone(), store.clone(), lookups, clock.clone());
+    let service = GameService::for_runtime(&runtime);
     let inbound = Arc::new(Inbound::new(service.clone(), sender.clone(), clock.clone()));
 
     match application_commands() {

@@ -158,8 +158,8 @@ pub enum Conn<'a> {
 /// The connection inside a read-model transaction.
 pub fn tx_conn(tx: &mut ReadModelTx) -> Conn<'_> {
     match tx {
-        ReadModelTx::Postgres(tx) => Conn::Postgres(&mut **tx),
-        ReadModelTx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
+        ReadModelTx::Postgres(tx) => Conn::Postgres(tx),
+        ReadModelTx::Sqlite(tx) => Conn::Sqlite(tx),
     }
 }
 
@@ -183,8 +183,8 @@ impl PooledConn {
     /// The connection, for queries.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            PooledConn::Postgres(c) => Conn::Postgres(&mut **c),
-            PooledConn::Sqlite(c) => Conn::Sqlite(&mut **c),
+            PooledConn::Postgres(c) => Conn::Postgres(c),
+            PooledConn::Sqlite(c) => Conn::Sqlite(c),
         }
     }
 }

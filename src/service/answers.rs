@@ -2,6 +2,8 @@
 //! service first finds the player's active game. Candidates come from
 //! [`Lookups::active_games_of`](super::Lookups) and each is confirmed on the player's own stream
 //! (the authoritative claim) and the game's stream before a command is sent.
+use chrono::{DateTime, Utc};
+
 use super::core::{GameService, Source};
 use super::errors::ServiceError;
 use super::games::{is_open, GameOutcome};
@@ -69,11 +71,12 @@ impl GameService {
     /// The game a player's DMs go to.
     ///
     /// Decision: a player claims one game per guild, so one person can be in games in several
-    /// guilds at once; DMs then go to a running game before a lobby (a lobby takes no answers),
-    /// and among equals to the most recently claimed one.
+    /// guilds at once. DMs then go to a running game before a lobby (a lobby takes no answers),
+    /// and among running games to the one that showed the player's team its current pair most
+    /// recently (the game that last asked them something).
     pub async fn active_game(&self, user: UserId) -> Result<Option<PlayerGame>, ServiceError> {
         let candidates = self.lookups.active_games_of(user).await.map_err(from_lookup)?;
-        let mut best: Option<PlayerGame> = None;
+        let mut best: Option<(RoutingRank, PlayerGame)> = None;
         for candidate in candidates {
             let player = self.state::<Player>(StreamId::player(candidate.guild, user)).await?;
             if player.active_game() != Some(candidate.game) {
@@ -83,17 +86,22 @@ impl GameService {
             if !is_open(&game) {
                 continue;
             }
-            let running = game.phase() == Phase::Running;
-            let better = match &best {
-                None => true,
-                // Later claims come later in the list: they win unless they are a lobby and
-                // the best so far is running.
-                Some(so_far) => running || so_far.game.phase() != Phase::Running,
+            let rank = RoutingRank {
+                running: game.phase() == Phase::Running,
+                pair_shown_at: game.team_of(user).and_then(|team| team.pair_shown_at),
             };
-            if better {
-                best = Some(PlayerGame { guild: candidate.guild, game_id: candidate.game, game });
+            if best.as_ref().is_none_or(|(so_far, _)| rank > *so_far) {
+                let found = PlayerGame { guild: candidate.guild, game_id: candidate.game, game };
+                best = Some((rank, found));
             }
         }
-        Ok(best)
+        Ok(best.map(|(_, game)| game))
     }
+}
+
+/// How strongly a game claims a player's DMs; greater wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct RoutingRank {
+    running: bool,
+    pair_shown_at: Option<DateTime<Utc>>,
 }

@@ -5,13 +5,16 @@
 //! every step already applied and changes nothing. When a later step is refused, the earlier
 //! steps are undone with compensating commands, themselves idempotent.
 use std::sync::Arc;
+use std::time::Duration;
 
 use uuid::Uuid;
 
 use super::errors::{from_command, ServiceError};
 use super::lookups::Lookups;
+use super::read_model_lookups::ReadModelLookups;
 use crate::domain::{Aggregate, GameId, GuildId, TeamId, UserId};
-use crate::runtime::{CommandMeta, Outcome, RegistryHandle, SharedClock};
+use crate::reactors::TEAMS as TEAMS_REACTOR;
+use crate::runtime::{CommandMeta, Outcome, Progress, RegistryHandle, Runtime, SharedClock};
 use crate::store::{EventStore, StreamId};
 
 /// The namespace deterministic ids are derived in (a fixed random UUID: changing it would give
@@ -55,7 +58,17 @@ pub struct GameService {
     pub(super) store: Arc<dyn EventStore>,
     pub(super) lookups: Arc<dyn Lookups>,
     pub(super) clock: SharedClock,
+    /// The teams reactor's progress, when it runs: `accept` waits for it to carry the new team
+    /// onto both players' streams instead of doing it itself (see `accept`).
+    pub(super) team_reactor: Option<Arc<Progress>>,
 }
+
+/// How long `accept` waits for the teams reactor to join both players to the new team before
+/// it replies anyway: the reactor trails by milliseconds, so this only bounds a stall.
+pub const TEAM_REACTOR_WAIT: Duration = Duration::from_secs(2);
+
+/// How often that wait looks at the reactor's checkpoint.
+pub const TEAM_REACTOR_POLL: Duration = Duration::from_millis(5);
 
 /// One input's identity: its source id, plus the correlation id every step shares.
 #[derive(Clone, Debug)]
@@ -104,7 +117,49 @@ impl GameService {
         lookups: Arc<dyn Lookups>,
         clock: SharedClock,
     ) -> Self {
-        Self { registry, store, lookups, clock }
+        Self { registry, store, lookups, clock, team_reactor: None }
+    }
+
+    /// The production service on `runtime`: lookups on the read models
+    /// ([`ReadModelLookups::for_runtime`]) and, when the teams reactor runs, `accept` waiting
+    /// for it. Subscribe the projections and reactors first.
+    pub fn for_runtime(runtime: &Runtime) -> Self {
+        let lookups = Arc::new(ReadModelLookups::for_runtime(runtime));
+        let service = Self::new(
+            runtime.registry().clone(),
+            runtime.store().clone(),
+            lookups,
+            runtime.clock().clone(),
+        );
+        match runtime.progress(TEAMS_REACTOR) {
+            Some(progress) => service.with_team_reactor(progress),
+            None => service,
+        }
+    }
+
+    /// Lets `accept` rely on the teams reactor (whose progress this is) to join both players to
+    /// a formed team. Without it, `accept` sends those commands itself.
+    pub fn with_team_reactor(mut self, progress: Arc<Progress>) -> Self {
+        self.team_reactor = Some(progress);
+        self
+    }
+
+    /// Waits until the teams reactor has handled `position`; false when it is not running or
+    /// did not get there in [`TEAM_REACTOR_WAIT`].
+    pub(super) async fn team_reactor_passed(&self, position: i64) -> bool {
+        let Some(progress) = &self.team_reactor else { return false };
+        let deadline = tokio::time::Instant::now() + TEAM_REACTOR_WAIT;
+        while progress.checkpoint() < position {
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    position,
+                    "the teams reactor lags; replying before it joined the team"
+                );
+                return false;
+            }
+            tokio::time::sleep(TEAM_REACTOR_POLL).await;
+        }
+        true
     }
 
     /// Runs one step; a refusal keeps its domain type, a failure is logged and hidden.

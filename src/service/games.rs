@@ -239,7 +239,7 @@ impl GameService {
         })
     }
 
-    /// Claims `game` on both players' streams; returns the players whose claim this call made
+    /// Claims `game` on both players' streams, the caller's first; returns the players whose claim this call made
     /// (a player who already held this game's claim keeps it whatever happens next). If the
     /// second claim is refused, the first is released.
     async fn claim(
@@ -250,6 +250,11 @@ impl GameService {
         caller: UserId,
         source: &Source,
     ) -> Result<Vec<UserId>, ServiceError> {
+        // The caller first, so their own game is the reason given when both are busy.
+        let mut players = players;
+        if players[1] == caller {
+            players.swap(0, 1);
+        }
         let mut claimed = Vec::new();
         for player in players {
             let claim = PlayerCommand::ClaimActiveGame { game };

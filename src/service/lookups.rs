@@ -25,6 +25,14 @@ use crate::store::{Codec, EventStore, RecordedEvent, StoreError, StreamKind};
 /// How many events [`LogIndex`] reads per store call while catching up.
 pub const LOG_INDEX_BATCH: usize = 1_000;
 
+/// How long [`LogIndex`] waits for events this process appended to become readable before it
+/// answers from what it can see: visibility lags a commit by milliseconds, so a second is
+/// generous without hanging a reply.
+pub const LOG_INDEX_VISIBILITY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How soon [`LogIndex`] reads again while appended events are not yet visible.
+pub const LOG_INDEX_REREAD: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// A game a player has claimed as their active one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActiveGame {
@@ -249,14 +257,28 @@ impl LogIndex {
         Self { store, codecs: Arc::new(codecs), folded: Arc::default() }
     }
 
-    /// Folds every event up to the store's current head, then runs `read` on the result.
+    /// Folds every event up to the store's head, then runs `read` on the result. The head is
+    /// the higher of what the store shows and what this process appended: on PostgreSQL an
+    /// event can commit before it is visible (an older transaction is still open), and a
+    /// lookup must still see the caller's own writes.
     async fn caught_up<T>(&self, read: impl FnOnce(&Folded) -> T) -> Result<T, LookupError> {
         let mut folded = self.folded.lock().await;
-        let head = self.store.last_position().await?;
+        let appended = *self.store.watch_appends().borrow();
+        let head = self.store.last_position().await?.max(appended);
+        let deadline = tokio::time::Instant::now() + LOG_INDEX_VISIBILITY_WAIT;
         while folded.position < head {
             let batch = self.store.read_all(folded.position, LOG_INDEX_BATCH).await?;
             if batch.is_empty() {
-                break;
+                if tokio::time::Instant::now() >= deadline {
+                    tracing::warn!(
+                        index.position = folded.position,
+                        store.head = head,
+                        "appended events stayed invisible; answering from what is visible"
+                    );
+                    break;
+                }
+                tokio::time::sleep(LOG_INDEX_REREAD).await;
+                continue;
             }
             for event in &batch {
                 folded.fold(event, &self.codecs);

@@ -8,12 +8,17 @@ mod errors;
 mod games;
 mod lookups;
 mod queries;
+mod read_model_lookups;
 mod teams;
 
 pub use answers::PlayerGame;
-pub use core::{Caller, GameService};
+pub use core::{Caller, GameService, TEAM_REACTOR_POLL, TEAM_REACTOR_WAIT};
 pub use errors::{ServiceError, SOMETHING_WENT_WRONG};
 pub use games::GameOutcome;
-pub use lookups::{ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH};
+pub use lookups::{
+    ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH, LOG_INDEX_REREAD,
+    LOG_INDEX_VISIBILITY_WAIT,
+};
 pub use queries::{GuildSettings, PrefixOutcome, StatsReply};
-pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome};
+pub use read_model_lookups::{ReadModelLookups, HISTORY_SIZE, READ_MODEL_POLL, READ_MODEL_WAIT};
+pub use teams::{AcceptOutcome, InviteOutcome, RenameOutcome, TeamInfo};

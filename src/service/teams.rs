@@ -60,6 +60,17 @@ pub struct RenameOutcome {
     pub duplicate: bool,
 }
 
+/// A player's current team, as a reply shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamInfo {
+    /// The team.
+    pub team: TeamId,
+    /// Its current name.
+    pub name: TeamName,
+    /// Its two players, inviter first.
+    pub members: [Member; 2],
+}
+
 /// The caller's formed team in a guild, read from the authoritative streams.
 #[derive(Clone, Debug)]
 pub(super) struct CurrentTeam {
@@ -159,8 +170,15 @@ impl GameService {
     }
 
     /// `ok`: the caller accepts the invitation addressed to them in this guild, which forms the
-    /// team; then both players join it on their player streams (`<source>:join:<user>`), so the
-    /// very next command of either sees the new team.
+    /// team (`<source>:accept`). Before replying, both players must have joined it on their
+    /// player streams and the inviter's pending invitation must be cleared, so the very next
+    /// command of either player sees the new team. The teams reactor does both for
+    /// `TeamFormed`; when it runs, `accept` waits for it to pass the event rather than sending
+    /// the same commands itself, because `JoinTeam` does not commute: a reactor still catching
+    /// up on an older `TeamFormed` would otherwise move a player back to the older team. Without
+    /// the reactor, `accept` sends them itself (`<source>:join:<user>`, `<source>:clear`); if
+    /// the reactor stalls past [`TEAM_REACTOR_WAIT`](super::TEAM_REACTOR_WAIT), the reply goes
+    /// out and the reactor finishes the steps when it recovers.
     ///
     /// Decision: with several invitations pending for the caller, the newest unexpired one is
     /// accepted. The invitation is found through [`Lookups::invitations_for`](super::Lookups)
@@ -203,7 +221,14 @@ impl GameService {
         let accept = TeamCommand::AcceptInvitation { by: caller.user };
         let outcome =
             self.run::<Team>(StreamId::team(guild, team), accept, source.step("accept")).await?;
-        self.join_members(guild, team, &outcome.events, &source).await?;
+        if self.team_reactor.is_some() {
+            if let Some(position) = outcome.last_position {
+                self.team_reactor_passed(position).await;
+            }
+        } else {
+            self.join_members(guild, team, &outcome.events, &source).await?;
+            self.clear_inviters_invitation(guild, team, &outcome.events, &source).await?;
+        }
         formed_outcome(team, outcome.events, outcome.duplicate).ok_or_else(|| {
             tracing::error!(team.id = %team, "an accepted invitation recorded no TeamFormed");
             ServiceError::Internal
@@ -232,9 +257,8 @@ impl GameService {
         formed_outcome(team, outcome.events, true)
     }
 
-    /// Both members of a just-formed team join it on their player streams. The reactors send
-    /// the same (idempotent) `JoinTeam` for `TeamFormed`; doing it here first means the reply
-    /// to `ok` is only sent once both players' current team is the new one.
+    /// Both members of a just-formed team join it on their player streams (what the teams
+    /// reactor does for `TeamFormed`, for a runtime without it).
     async fn join_members(
         &self,
         guild: GuildId,
@@ -249,6 +273,28 @@ impl GameService {
                     let step = source.step(&format!("join:{}", member.user));
                     self.run::<Player>(StreamId::player(guild, member.user), join, step).await?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// The inviter's pending invitation ends with the team's forming (`<source>:clear`), so they
+    /// may invite again at once; the reactors send the same idempotent command.
+    async fn clear_inviters_invitation(
+        &self,
+        guild: GuildId,
+        team: TeamId,
+        events: &[TeamEvent],
+        source: &Source,
+    ) -> Result<(), ServiceError> {
+        for event in events {
+            if let TeamEvent::TeamFormed { members: [inviter, _], .. } = event {
+                let clear = PlayerCommand::ClearPendingInvitation {
+                    team,
+                    outcome: InvitationOutcome::Accepted,
+                };
+                let stream = StreamId::player(guild, inviter.user);
+                self.run::<Player>(stream, clear, source.step("clear")).await?;
             }
         }
         Ok(())
@@ -299,6 +345,22 @@ impl GameService {
                 self.undo::<Guild>(guild_stream, restore, source.step("unreserve")).await;
                 Err(refused)
             }
+        }
+    }
+
+    /// `user`'s current team in `guild`, `None` when they have none (read from the player and
+    /// team streams, so it reflects an `ok` the moment it returned).
+    pub async fn team_of(
+        &self,
+        guild: GuildId,
+        user: UserId,
+    ) -> Result<Option<TeamInfo>, ServiceError> {
+        match self.current_team(guild, user).await {
+            Ok(team) => {
+                Ok(Some(TeamInfo { team: team.id, name: team.name, members: team.members }))
+            }
+            Err(ServiceError::NoTeam) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 
