@@ -5,6 +5,8 @@
 #[macro_use]
 mod helpers;
 
+// cli: `gamebot projections rebuild|list` through the binary.
+mod cli;
 // games: the games read model, history, open games per channel and the active-player index.
 mod games;
 // rebuild: rebuilding equals the live projections; a failing event is parked and skipped.

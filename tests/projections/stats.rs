@@ -1,7 +1,7 @@
 //! Player and team statistics, best partner, win streaks and leaderboards.
 use chrono::TimeDelta;
 use gamebot::discord::{Contender, LeaderboardKind, Period};
-use gamebot::domain::game::GameCommand;
+use gamebot::domain::game::{GameCommand, GameEvent};
 use gamebot::domain::UserId;
 
 use crate::helpers::{epoch, race, team, two_player, GUILD};
@@ -178,4 +178,65 @@ projection_test!(leaderboard_periods_count_games_ended_within_them, |bot| async 
     let mut names: Vec<_> = teams.rows.iter().map(|r| r.who.clone()).collect();
     names.sort_by_key(|c| format!("{c:?}"));
     assert_eq!(names, vec![Contender::Team("Fresh".into()), Contender::Team("Recent".into())]);
+});
+
+projection_test!(give_ups_and_misses_do_not_count_as_matches, |bot| async move {
+    // Arrange
+    let quitters = team("Quitters", 121, 122);
+    let others = team("Others", 123, 124);
+    let game = bot.create(race(), &quitters).await;
+    bot.exec(game, GameCommand::JoinGame { guild: GUILD, team: others.clone() }).await;
+    bot.exec(game, GameCommand::StartGame { guild: GUILD, by: UserId(121) }).await;
+
+    // Act: a miss, a give up, then a match; the other team never matches.
+    bot.resolve(game, &quitters, crate::helpers::Resolve::Miss).await;
+    bot.exec(game, GameCommand::GiveUp { guild: GUILD, player: UserId(122) }).await;
+    let matched = bot.resolve(game, &quitters, crate::helpers::Resolve::Match).await;
+    bot.end_race(game).await;
+    bot.settle().await;
+
+    // Assert
+    let guess_count = matched
+        .events
+        .iter()
+        .find_map(|e| match e {
+            GameEvent::PairResolved { guess_count, result, .. } if result.is_match() => {
+                Some(*guess_count)
+            }
+            _ => None,
+        })
+        .expect("the last pair matched");
+    let stats = bot.read.player_stats(GUILD, UserId(121)).await.unwrap();
+    assert_eq!((stats.games, stats.wins, stats.matches), (1, 1, 1));
+    assert_eq!(stats.matched_guesses, guess_count, "the guesses of the matching pair only");
+    assert_eq!(stats.perfect_rounds, u32::from(guess_count == 1));
+    let other = bot.read.team_stats(GUILD, others.team_id).await.unwrap().unwrap();
+    assert_eq!((other.games, other.wins, other.matches, other.win_streak), (1, 0, 0, 0));
+});
+
+projection_test!(a_cancelled_game_counts_in_no_statistics, |bot| async move {
+    // Arrange
+    let pair = team("Cancellers", 131, 132);
+    let game = bot.create(two_player(3, 3), &pair).await;
+    bot.match_in(game, &pair, 1).await;
+
+    // Act
+    bot.exec(
+        game,
+        GameCommand::CancelGame { guild: GUILD, by: UserId(132), has_manage_guild: false },
+    )
+    .await;
+    bot.settle().await;
+
+    // Assert
+    let stats = bot.read.player_stats(GUILD, UserId(131)).await.unwrap();
+    assert_eq!((stats.games, stats.matches, stats.perfect_rounds), (0, 0, 0));
+    assert_eq!(stats.best_partner, None);
+    assert_eq!(bot.read.team_stats(GUILD, pair.team_id).await.unwrap(), None);
+    let board = bot
+        .read
+        .leaderboard(GUILD, LeaderboardKind::Players, Period::All, epoch(), 10)
+        .await
+        .unwrap();
+    assert!(board.rows.is_empty());
 });
