@@ -61,6 +61,10 @@ impl Subscriber for ActiveGamesReactor {
         ACTIVE_GAMES
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(
+        reactor = ACTIVE_GAMES, stream.id = %event.stream_id, event.type = %event.event_type,
+        event.position = event.position
+    ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
         if event.stream_id.kind() != StreamKind::Game {
             return Ok(());

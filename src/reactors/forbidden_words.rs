@@ -84,6 +84,10 @@ impl Subscriber for ForbiddenWordsReactor {
         FORBIDDEN_WORDS
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(
+        reactor = FORBIDDEN_WORDS, stream.id = %event.stream_id, event.type = %event.event_type,
+        event.position = event.position
+    ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
         if event.stream_id.kind() != StreamKind::Game {
             return Ok(());

@@ -33,10 +33,18 @@ pub use timers::{TimersReactor, TIMERS};
 use crate::runtime::{Progress, Runtime, Subscriber};
 
 /// Starts the runtime's [`TimerActor`] on the current actix system; it re-arms every stored
-/// timer at once (overdue ones fire straight away).
+/// timer at once (overdue ones fire straight away). The health line gains `timers.armed=<n>`.
 pub fn start_timer_actor(runtime: &Runtime) -> Addr<TimerActor> {
-    TimerActor::new(runtime.registry().clone(), runtime.store().clone(), runtime.clock().clone())
-        .start()
+    let actor = TimerActor::new(
+        runtime.registry().clone(),
+        runtime.store().clone(),
+        runtime.clock().clone(),
+    );
+    let gauge = actor.armed_gauge();
+    runtime.add_health_source(Box::new(move || {
+        format!("timers.armed={}", gauge.load(std::sync::atomic::Ordering::Relaxed))
+    }));
+    actor.start()
 }
 
 /// Every reactor, its timers reactor arming on `timers`; subscribe each to run it.

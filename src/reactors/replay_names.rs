@@ -162,6 +162,10 @@ impl Subscriber for ReplayNamesReactor {
         REPLAY_NAMES
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(
+        reactor = REPLAY_NAMES, stream.id = %event.stream_id, event.type = %event.event_type,
+        event.position = event.position
+    ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
         if event.stream_id.kind() != StreamKind::Game || event.event_type != "GameEnded" {
             return Ok(());

@@ -121,6 +121,10 @@ impl Subscriber for TeamsReactor {
         TEAMS
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(
+        reactor = TEAMS, stream.id = %event.stream_id, event.type = %event.event_type,
+        event.position = event.position
+    ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
         match event.stream_id.kind() {
             StreamKind::Team => self.on_team_event(event).await,

@@ -4,6 +4,7 @@
 //! once. A row is deleted only after its command was applied or ignored as stale; an
 //! infrastructure failure is retried with backoff.
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -85,12 +86,19 @@ pub struct TimerActor {
     clock: SharedClock,
     armed: HashMap<StreamId, Slot>,
     wake: Option<SpawnHandle>,
+    /// How many timers are armed, for the health line.
+    gauge: Arc<AtomicUsize>,
 }
 
 impl TimerActor {
     /// A timer actor firing through `registry` on `clock`, keeping its rows in `store`.
     pub fn new(registry: RegistryHandle, store: Arc<dyn EventStore>, clock: SharedClock) -> Self {
-        Self { registry, store, clock, armed: HashMap::new(), wake: None }
+        Self { registry, store, clock, armed: HashMap::new(), wake: None, gauge: Arc::default() }
+    }
+
+    /// A gauge of how many timers are armed, readable from any thread (for the health line).
+    pub fn armed_gauge(&self) -> Arc<AtomicUsize> {
+        self.gauge.clone()
     }
 
     fn arm(&mut self, timer: ArmedTimer) {
@@ -106,6 +114,7 @@ impl TimerActor {
 
     /// Sleeps until the next timer is due (or a retry is), then fires what is due.
     fn reschedule(&mut self, ctx: &mut Context<Self>) {
+        self.gauge.store(self.armed.len(), Ordering::Relaxed);
         if let Some(handle) = self.wake.take() {
             ctx.cancel_future(handle);
         }

@@ -109,6 +109,10 @@ impl Subscriber for TimersReactor {
         TIMERS
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(
+        reactor = TIMERS, stream.id = %event.stream_id, event.type = %event.event_type,
+        event.position = event.position
+    ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
         match event.stream_id.kind() {
             StreamKind::Game => self.on_game_event(event).await,

@@ -347,6 +347,11 @@ impl Engine {
     pub async fn open_game(&self, creator_team: TeamId, options: GameOptions) -> GameId {
         let game = GameId(Uuid::new_v4());
         let creator = self.snapshot(creator_team).await.players[0];
+        // The channel's previous game is closed by a reactor, shortly after it ended.
+        eventually("the channel is free", || async {
+            self.guild().await.channel_game(CHANNEL).is_none()
+        })
+        .await;
         self.runtime
             .registry()
             .execute::<Guild>(

@@ -87,9 +87,9 @@ async fn finish_knockout(engine: &Engine, game: GameId, [a, b, c, d]: [TeamId; 4
 }
 
 async fn a_knockout_round_expires_on_its_timer_and_the_next_starts_after_the_pause(db: TestDb) {
-    // Arrange: 600x, so a 1,200-second round lasts two real seconds.
+    // Arrange: 600x, so a 3,000-second round lasts five real seconds (room for a loaded machine).
     let engine = start_engine(&db, fast_clock(600), 300).await;
-    let (game, teams) = start_knockout(&engine, "1200").await;
+    let (game, teams) = start_knockout(&engine, "3000").await;
 
     // Act
     play_round_one(&engine, game, teams).await;
@@ -106,11 +106,11 @@ on_both_backends!(
 );
 
 async fn a_race_clock_ends_on_its_timer_with_the_most_matches_winning(db: TestDb) {
-    // Arrange: a 1,200-second clock lasting two real seconds.
+    // Arrange: a 3,600-second clock lasting six real seconds.
     let engine = start_engine(&db, fast_clock(600), 300).await;
     let a = engine.form_team(user(1), user(2), None).await;
     let b = engine.form_team(user(3), user(4), None).await;
-    let game = engine.open_game(a, race("1200")).await;
+    let game = engine.open_game(a, race("3600")).await;
     engine.join(game, b).await;
     engine.send(game, user(1), GameCommand::StartGame { guild: GUILD, by: user(1) }).await;
 
@@ -137,8 +137,8 @@ on_both_backends!(
 );
 
 async fn a_passivated_game_wakes_on_its_timer(db: TestDb) {
-    // Arrange: 60x, a 180-second clock (three real seconds); idle actors go after one second.
-    let engine = start_engine(&db, fast_clock(60), 1).await;
+    // Arrange: 30x, a 180-second clock (six real seconds); idle actors go after one second.
+    let engine = start_engine(&db, fast_clock(30), 1).await;
     let a = engine.form_team(user(1), user(2), None).await;
     let b = engine.form_team(user(3), user(4), None).await;
     let game = engine.open_game(a, race("180")).await;
