@@ -155,15 +155,11 @@ pub enum CommandError<E: std::error::Error + 'static> {
 }
 
 /// The aggregate as the actor holds it: not yet read from the store, or folded up to a version.
+#[derive(Default)]
 enum Cell<A> {
+    #[default]
     Unloaded,
     Loaded(Loaded<A>),
-}
-
-impl<A> Default for Cell<A> {
-    fn default() -> Self {
-        Cell::Unloaded
-    }
 }
 
 /// A folded aggregate.
