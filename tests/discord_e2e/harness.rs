@@ -184,6 +184,7 @@ pub struct World {
     db: Option<TestDb>,
     settings: Settings,
     clock: SharedClock,
+    vars: Vec<(String, String)>,
 }
 
 /// The settings `serve` would load with these variables (and no environment file).
@@ -196,6 +197,14 @@ pub fn settings_with(vars: &[(String, String)]) -> Settings {
 impl World {
     /// Starts the fake and the bot; `None` when the backend is not available (skipped).
     pub async fn start(setup: Setup) -> Option<World> {
+        let mut world = Self::without_bot(setup).await?;
+        world.start_bot().await;
+        Some(world)
+    }
+
+    /// Starts the fake and makes the database, but no bot (a test runs `gamebot serve` itself
+    /// with [`World::vars`]).
+    pub async fn without_bot(setup: Setup) -> Option<World> {
         init_tracing();
         let (db, url) = TestDb::create(setup.backend).await?;
         let fake = FakeDiscord::start_with(setup.fake.clone()).await;
@@ -209,9 +218,12 @@ impl World {
         vars.extend(setup.vars.iter().cloned());
         let settings = settings_with(&vars);
         let clock: SharedClock = Arc::new(FastClock::new(Utc::now(), setup.speed));
-        let mut world = World { fake, bot: None, db: Some(db), settings, clock };
-        world.start_bot().await;
-        Some(world)
+        Some(World { fake, bot: None, db: Some(db), settings, clock, vars })
+    }
+
+    /// The `GAMEBOT_` variables the bot runs with (database, token, endpoints).
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.vars
     }
 
     /// Starts (or restarts) the bot on the same database.

@@ -9,4 +9,5 @@ mod commands;
 mod modes;
 mod race;
 mod resilience;
+mod serve;
 mod slash;
