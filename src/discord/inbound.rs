@@ -5,7 +5,7 @@
 //! from bots, webhooks and the bot itself are ignored. The caches the routing needs (the bot's
 //! id, guild prefixes, role permissions) are kept current from gateway events.
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -606,9 +606,6 @@ impl super::gateway::EventHandler for Inbound {
         }
     }
 }
-
-/// Shares one router between the gateway and whoever else needs it.
-pub type SharedInbound = Arc<Inbound>;
 
 #[cfg(test)]
 mod tests {

@@ -96,9 +96,14 @@ impl Notifier {
             }
         }
         if let Ok(mut games) = self.games.lock() {
-            if matches!(context.game.phase(), Phase::Ended | Phase::Cancelled)
-                && context.game.replay_name().is_some()
-            {
+            // A game is done with once cancelled, or named after its end (the last event the
+            // notifier acts on).
+            let done = match context.game.phase() {
+                Phase::Cancelled => true,
+                Phase::Ended => context.game.replay_name().is_some(),
+                _ => false,
+            };
+            if done {
                 games.remove(&event.stream_id);
             } else {
                 games.insert(event.stream_id.clone(), context.clone());
