@@ -185,6 +185,8 @@ pub struct World {
     settings: Settings,
     clock: SharedClock,
     vars: Vec<(String, String)>,
+    /// How many shards the bot runs.
+    shards: usize,
 }
 
 /// The settings `serve` would load with these variables (and no environment file).
@@ -218,7 +220,8 @@ impl World {
         vars.extend(setup.vars.iter().cloned());
         let settings = settings_with(&vars);
         let clock: SharedClock = Arc::new(FastClock::new(Utc::now(), setup.speed));
-        Some(World { fake, bot: None, db: Some(db), settings, clock, vars })
+        let shards = settings.discord.shards.unwrap_or(setup.fake.shards).max(1) as usize;
+        Some(World { fake, bot: None, db: Some(db), settings, clock, vars, shards })
     }
 
     /// The `GAMEBOT_` variables the bot runs with (database, token, endpoints).
@@ -231,7 +234,7 @@ impl World {
         let (store, _) = connect_store(&self.settings).await.expect("the store opens");
         let bot =
             start_bot(store, &self.settings, self.clock.clone()).await.expect("the bot starts");
-        self.fake.wait_until_ready(1, WAIT).await.expect("the shard gets ready");
+        self.fake.wait_until_ready(self.shards, WAIT).await.expect("the shards get ready");
         self.bot = Some(bot);
     }
 

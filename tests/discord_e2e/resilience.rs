@@ -183,3 +183,33 @@ async fn a_rejected_token_stops_the_bot_with_one_clear_line() {
     let error = gamebot::startup::serve(&no_token).await.expect_err("no token, no bot");
     assert_eq!(format!("{error:#}"), "no Discord bot token: set GAMEBOT_DISCORD__TOKEN");
 }
+
+#[actix_rt::test]
+async fn with_two_shards_guild_commands_and_dms_arrive_on_different_shards() {
+    let mut setup = Setup::new();
+    setup.fake.shards = 2;
+    let Some(world) = World::start(setup).await else { return };
+    let identifies = world.fake.recorded().identifies;
+    let mut shards: Vec<[u32; 2]> = identifies.iter().map(|i| i.shard).collect();
+    shards.sort_unstable();
+    assert_eq!(shards, vec![[0, 2], [1, 2]], "one IDENTIFY per recommended shard");
+    let p = world.players();
+    let (ann, bob) = (&p[0], &p[1]);
+    // GUILD lives on shard 1; DMs always come on shard 0.
+    form_team(&world, ann, bob, "Foxes").await;
+    let mark = world.mark();
+    world.command(ann, "wm2p rounds=1").await;
+    let mut used = Vec::new();
+    play_match(&world, ann, bob, mark, &mut used).await;
+    assert_eq!(game_over_in(&world, CHANNEL).await[1], "Winner: Foxes");
+    let dispatched = world.fake.recorded().dispatched;
+    let on = |event: &str, shard: u32| {
+        dispatched.iter().any(|d| {
+            d.event == event && d.shard == shard && d.data.get("guild_id").is_none() == (shard == 0)
+        })
+    };
+    assert!(on("MESSAGE_CREATE", 0) && on("MESSAGE_CREATE", 1), "both shards carried messages");
+    let health = world.bot.as_ref().expect("running").shard_states().health_line();
+    assert!(health.contains("0:connected") && health.contains("1:connected"), "{health}");
+    world.finish().await;
+}
