@@ -213,3 +213,41 @@ async fn with_two_shards_guild_commands_and_dms_arrive_on_different_shards() {
     assert!(health.contains("0:connected") && health.contains("1:connected"), "{health}");
     world.finish().await;
 }
+
+#[actix_rt::test]
+async fn a_game_goes_on_after_the_bot_restarts_mid_game() {
+    let Some(mut world) = World::start(Setup::new()).await else { return };
+    let p = world.players();
+    let (ann, bob) = (p[0].clone(), p[1].clone());
+    form_team(&world, &ann, &bob, "Foxes").await;
+    let mut used = Vec::new();
+    let mark = world.mark();
+    world.command(&ann, "wm2p rounds=2").await;
+    play_match(&world, &ann, &bob, mark, &mut used).await;
+    // Wait for round two's pair (ann's second pair DM), then restart.
+    let second = world
+        .fake
+        .wait_for("round two's pair", WAIT, |r| {
+            r.messages
+                .iter()
+                .skip(mark)
+                .filter(|m| m.dm_recipient == Some(ann.id()) && is_pair(&m.content))
+                .nth(1)
+                .cloned()
+        })
+        .await
+        .expect("round two's pair arrives");
+    let pair = pair_of(&second);
+    let round_two = world.mark();
+    world.stop_bot().await;
+    world.start_bot().await;
+    let status = world.dm(&ann, "status", |c| c.contains("on this pair")).await;
+    assert_eq!(pair_of(&status), pair, "the game survived the restart: {}", status.content);
+    let word = answer_for(&pair, &used);
+    world.dm(&ann, word, |c| c.starts_with("Got it")).await;
+    bob.say_in_dm(word);
+    world.dm_after(&ann, round_two, |c| c.contains("Match!")).await;
+    assert_eq!(game_over_in(&world, CHANNEL).await[1], "Winner: Foxes");
+    assert_no_duplicates(&world);
+    world.finish().await;
+}
