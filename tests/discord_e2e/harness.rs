@@ -341,6 +341,17 @@ impl World {
         self.dm_after(user, mark, pick).await
     }
 
+    /// Every word of every pair `user` was sent so far.
+    pub fn pairs_seen_by(&self, user: &ScriptedUser) -> Vec<String> {
+        self.fake
+            .recorded()
+            .messages
+            .iter()
+            .filter(|m| m.dm_recipient == Some(user.id()) && is_pair(&m.content))
+            .flat_map(|m| pair_of(m))
+            .collect()
+    }
+
     /// Every message the bot created, one line each, for failure messages.
     pub fn transcript(&self) -> String {
         self.fake
@@ -418,8 +429,9 @@ pub async fn pair_after(world: &World, a: &ScriptedUser, mark: usize) -> [String
     pair_of(&world.dm_after(a, mark, is_pair).await)
 }
 
-/// The team of `a` and `b` matches the pair dealt after `mark`: `a` answers (`Got it`), then
-/// `b` answers the same word (`Match!` to both). Returns the word, also pushed onto `used`.
+/// The team of `a` and `b` matches its current pair (one dealt after `mark`): `a` answers
+/// (`Got it`), then `b` answers the same word (`Match!` to both). A word that turns out to be
+/// refused (it is in a pair not seen yet) is skipped. Returns the word, also pushed onto `used`.
 pub async fn play_match(
     world: &World,
     a: &ScriptedUser,
@@ -427,10 +439,23 @@ pub async fn play_match(
     mark: usize,
     used: &mut Vec<&'static str>,
 ) -> &'static str {
-    let pair = pair_after(world, a, mark).await;
-    let word = answer_for(&pair, used);
+    pair_after(world, a, mark).await;
+    let mut skipped: Vec<&'static str> = Vec::new();
+    let word = loop {
+        let seen = world.pairs_seen_by(a);
+        let word = ANSWERS
+            .iter()
+            .find(|w| !used.contains(w) && !skipped.contains(w) && !seen.iter().any(|s| s == *w))
+            .copied()
+            .expect("a free answer word");
+        let reply =
+            world.dm(a, word, |c| c.starts_with("Got it") || c.starts_with("Invalid:")).await;
+        if reply.content.starts_with("Got it") {
+            break word;
+        }
+        skipped.push(word);
+    };
     used.push(word);
-    world.dm(a, word, |c| c.starts_with("Got it")).await;
     let after = world.mark();
     b.say_in_dm(word);
     world.dm_after(a, after, |c| c.contains("Match!")).await;

@@ -20,22 +20,24 @@ async fn a_game_goes_on_through_a_reconnect_and_an_invalid_session() {
     let round_two = world.mark();
     play_match(&world, ann, bob, mark, &mut used).await;
 
+    // The answers are typed while the shard reconnects: the fake holds them for the resumed
+    // session, and nothing is lost.
     assert_eq!(world.fake.send_reconnect(), 1, "the live shard was told to reconnect");
+    let round_three = world.mark();
+    play_match(&world, ann, bob, round_two, &mut used).await;
     world
         .fake
         .wait_for("a resume", WAIT, |r| r.resumes.iter().find(|r| r.accepted).cloned())
         .await
-        .expect("the shard resumes");
-    let round_three = world.mark();
-    play_match(&world, ann, bob, round_two, &mut used).await;
+        .expect("the shard resumed");
 
     assert_eq!(world.fake.send_invalid_session(false), 1);
+    play_match(&world, ann, bob, round_three, &mut used).await;
     world
         .fake
         .wait_for("a second identify", WAIT, |r| (r.identifies.len() >= 2).then_some(()))
         .await
-        .expect("the shard identifies again");
-    play_match(&world, ann, bob, round_three, &mut used).await;
+        .expect("the shard identified again");
     let lines = game_over_in(&world, CHANNEL).await;
     assert_eq!(lines[1], "Winner: Foxes");
 
