@@ -299,6 +299,7 @@ async fn run_shard(
     let id = shard.id().number();
     let mut work = JoinSet::new();
     let flags = event_flags();
+    let mut last_close: Option<String> = None;
     let result = loop {
         tokio::select! {
             _ = shutdown.changed() => {
@@ -311,7 +312,8 @@ async fn run_shard(
                 let event = match item {
                     None => {
                         states.set_phase(id, ShardPhase::Closed);
-                        let reason = format!("{:?}", shard.state());
+                        let reason =
+                            last_close.take().unwrap_or_else(|| format!("{:?}", shard.state()));
                         tracing::error!(state = %reason, "the shard closed for good");
                         let _ = fatal.send(Some((id, reason.clone())));
                         break Some(GatewayError::FatallyClosed { shard: id, reason });
@@ -328,13 +330,11 @@ async fn run_shard(
                     Event::Resumed => tracing::info!("shard resumed"),
                     Event::GatewayClose(frame) => {
                         tracing::info!(close = ?frame, "gateway connection closed");
-                        if let Some(frame) = frame {
-                            // 4004 (token) and 4013/4014 (intents) end the shard for good.
-                            if matches!(frame.code, 4004 | 4010 | 4011 | 4012 | 4013 | 4014) {
-                                let reason = format!("close code {}: {}", frame.code, frame.reason);
-                                let _ = fatal.send(Some((id, reason)));
-                            }
-                        }
+                        // Kept for the fatal report: 4004 (token) and 4013/4014 (intents) end
+                        // the shard, and the stream ends right after this event.
+                        last_close = frame
+                            .as_ref()
+                            .map(|f| format!("close code {}: {}", f.code, f.reason));
                     }
                     _ => {}
                 }

@@ -253,3 +253,13 @@ async fn a_game_goes_on_after_the_bot_restarts_mid_game() {
     assert_no_duplicates(&world);
     world.finish().await;
 }
+
+#[actix_rt::test]
+async fn intents_the_portal_does_not_allow_end_the_bot_with_the_reason() {
+    let Some(mut world) = World::start(Setup::new()).await else { return };
+    assert_eq!(world.fake.close_connections(4014), 1);
+    let bot = world.bot.as_mut().expect("running");
+    let fatal = tokio::time::timeout(WAIT, bot.fatal()).await.expect("the shard gives up");
+    assert!(fatal.to_string().contains("4014"), "{fatal}");
+    world.finish().await;
+}
