@@ -348,7 +348,7 @@ impl World {
             .messages
             .iter()
             .filter(|m| m.dm_recipient == Some(user.id()) && is_pair(&m.content))
-            .flat_map(|m| pair_of(m))
+            .flat_map(pair_of)
             .collect()
     }
 
