@@ -207,3 +207,36 @@ impl GameService {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::game::{GameOptions, Mode};
+    use crate::domain::ChannelId;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Compile-time only: the gateway spawns service calls on a multi-threaded runtime, so
+    /// their futures must be `Send`.
+    #[allow(dead_code)]
+    fn service_futures_are_send(service: &GameService, caller: &Caller) {
+        assert_send(&service.invite(caller, (UserId(2), "Bob".into()), None, "s"));
+        assert_send(&service.accept(caller, "s"));
+        let options = GameOptions::defaults(Mode::Race);
+        assert_send(&service.open_game(caller, ChannelId(1), options, "s"));
+        assert_send(&service.answer(UserId(1), "river", "s"));
+        assert_send(&service.dm_status(UserId(1)));
+    }
+
+    #[test]
+    fn a_redelivered_input_names_the_same_game_and_team() {
+        let first = Source::new("123", None, None);
+        let again = Source::new("123", None, None);
+        let other = Source::new("124", None, None);
+        assert_eq!(first.game_id(), again.game_id());
+        assert_eq!(first.team_id(), again.team_id());
+        assert_ne!(first.game_id(), other.game_id());
+        assert_ne!(first.game_id().0, first.team_id().0);
+        assert_eq!(first.step("invite").source_id.as_deref(), Some("123:invite"));
+    }
+}

@@ -135,6 +135,21 @@ struct Folded {
 impl Folded {
     fn fold(&mut self, event: &RecordedEvent, codecs: &Codecs) {
         self.position = self.position.max(event.position);
+        // Only these types change what the index keeps; skip decoding the rest.
+        let kept = matches!(
+            event.event_type.as_str(),
+            "TeammateInvited"
+                | "TeamFormed"
+                | "InvitationExpired"
+                | "TeamRenamed"
+                | "TeamDisbanded"
+                | "ActiveGameClaimed"
+                | "ActiveGameReleased"
+                | "ReplayNamed"
+        );
+        if !kept {
+            return;
+        }
         match event.stream_id.kind() {
             StreamKind::Team => {
                 if let Ok(team_event) = codecs.team.decode(event) {

@@ -191,3 +191,54 @@ service_test!(
         assert_eq!(answered.game_id, running.game_id);
     }
 );
+
+service_test!(
+    a_race_ends_on_its_durable_timer_and_gets_a_replay_name_postgres,
+    a_race_ends_on_its_durable_timer_and_gets_a_replay_name_sqlite,
+    |env| async move {
+        // Arrange: a Race with one match.
+        env.team(ANN, BOB).await;
+        env.team(CAROL, DAN).await;
+        let opened = env
+            .service
+            .open_game(
+                &env.caller(ANN),
+                CHANNEL,
+                options(Mode::Race, &["time_seconds=30"]),
+                &env.source(),
+            )
+            .await
+            .unwrap();
+        env.service.join(&env.caller(DAN), CHANNEL, &env.source()).await.unwrap();
+        env.service.start(&env.caller(ANN), CHANNEL, &env.source()).await.unwrap();
+        let mut next = 0;
+        play_match(&env, ANN, BOB, &mut next).await;
+        // Act: the clock passes the end; the timers reactor fires on its own.
+        env.clock.advance(chrono::TimeDelta::seconds(31));
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        let name = loop {
+            let history = env.service.history(GUILD, None).await.unwrap();
+            let named = history
+                .games
+                .first()
+                .map(|g| g.replay_name.clone())
+                .filter(|name| *name != opened.game_id.to_string());
+            if let Some(name) = named {
+                break name;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the game never ended and got a name");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        // Assert: the game is over for everyone, and its replay is found by name.
+        env.settle().await;
+        assert!(env.service.dm_status(CAROL).await.unwrap().is_none());
+        assert!(env.service.channel_status(GUILD, CHANNEL).await.unwrap().is_none());
+        let story = env
+            .service
+            .replay(&gamebot::discord::ReplayTarget::Name(name.to_uppercase()))
+            .await
+            .unwrap();
+        assert_eq!(story.replay_name, name);
+        assert_eq!(story.winners, ["Ann & Bob"]);
+    }
+);
