@@ -396,9 +396,13 @@ impl Sender {
         match result {
             Ok(()) => Ok(Delivered::Sent),
             Err(Failure::DmsClosed) => {
-                if let (Target::Dm(user), Some(fallback)) = (delivery.target, delivery.dm_fallback)
-                {
-                    self.announce_closed_dms(user, fallback).await;
+                match (delivery.target, delivery.dm_fallback) {
+                    (Target::Dm(user), Some(fallback)) => {
+                        self.announce_closed_dms(user, fallback).await;
+                    }
+                    (target, _) => {
+                        tracing::warn!(?target, "a DM was refused: the user's DMs are closed");
+                    }
                 }
                 Ok(Delivered::DmsClosed)
             }
