@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Apply the event store's migrations to the configured database and exit.
     Migrate,
+    /// Connect to Discord and play: the gateway, the sender and the whole engine, until Ctrl-C.
+    /// Needs GAMEBOT_DISCORD__TOKEN.
+    Serve,
     /// Ask the word service, to settle a player's dispute from a shell.
     Words {
         /// The question.
@@ -281,6 +284,14 @@ pub fn bench(postgres: Option<&str>, writers: usize, appends: usize) -> anyhow::
     let report = runtime.block_on(crate::bench::store_bench(postgres, bench))?;
     println!("{report}");
     Ok(())
+}
+
+/// `gamebot serve`: loads the settings, then runs the bot on an actix system until Ctrl-C or a
+/// shard closes for good. A missing or rejected token ends it with one line saying so.
+pub fn serve() -> anyhow::Result<()> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    actix_rt::System::new().block_on(crate::startup::serve(&settings))
 }
 
 /// Questions for the word service.

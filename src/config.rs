@@ -26,8 +26,7 @@ pub const CONFIG_DIR_VAR: &str = "GAMEBOT_CONFIG_DIR";
 
 /// Everything the process can be configured with.
 ///
-/// Later issues add their sections here (`discord`, `runtime`, `health`), each a struct with its
-/// own defaults in `config/base.toml`.
+/// Each section is a struct with its own defaults in `config/base.toml`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     /// Where events are stored.
@@ -38,6 +37,82 @@ pub struct Settings {
     pub runtime: RuntimeSettings,
     /// The operators' health line.
     pub health: HealthSettings,
+    /// Where and how the bot connects to Discord.
+    pub discord: DiscordSettings,
+}
+
+/// Discord endpoints and credentials. The endpoints are configurable so the bot runs against any
+/// Discord-compatible server, such as the fake Discord of the end-to-end tests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordSettings {
+    /// The bot token (`GAMEBOT_DISCORD__TOKEN`). Only `serve` needs it.
+    #[serde(default)]
+    pub token: Option<SecretString>,
+    /// The gateway's WebSocket URL, without a trailing slash; `ws://` means no TLS.
+    pub gateway_url: String,
+    /// The REST API's base URL: `https://discord.com`, or `http://host:port` for plain HTTP to
+    /// that host.
+    pub api_url: String,
+    /// How many shards to run; unset means Discord's recommendation (`GET /gateway/bot`).
+    #[serde(default)]
+    pub shards: Option<u32>,
+    /// Whether to request the privileged MESSAGE_CONTENT intent, which prefix commands in guild
+    /// channels need (DM answers and slash commands work without it).
+    pub message_content: bool,
+    /// The application id; unset means asking Discord (`GET /applications/@me`).
+    #[serde(default)]
+    pub application_id: Option<u64>,
+}
+
+/// Where twilight-http sends requests, read from [`DiscordSettings::api_url`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiBase {
+    /// The real Discord over HTTPS (twilight's built-in host).
+    Discord,
+    /// Another host (and optional path prefix) over HTTPS.
+    Https(String),
+    /// Another host over plain HTTP, e.g. a local fake Discord.
+    Http(String),
+}
+
+impl DiscordSettings {
+    /// The REST base, or why `discord.api_url` is unusable.
+    pub fn api_base(&self) -> Result<ApiBase, SettingsError> {
+        let url = self.api_url.trim().trim_end_matches('/');
+        let invalid = |reason: &str| SettingsError::Invalid {
+            key: "discord.api_url",
+            reason: reason.to_owned(),
+        };
+        let (https, host) = if let Some(host) = url.strip_prefix("https://") {
+            (true, host)
+        } else if let Some(host) = url.strip_prefix("http://") {
+            (false, host)
+        } else {
+            return Err(invalid("must start with `https://` or `http://`"));
+        };
+        if host.is_empty() {
+            return Err(invalid("names no host"));
+        }
+        Ok(match (https, host) {
+            (true, "discord.com") => ApiBase::Discord,
+            (true, host) => ApiBase::Https(host.to_owned()),
+            (false, host) => ApiBase::Http(host.to_owned()),
+        })
+    }
+
+    /// The gateway URL without a trailing slash (twilight appends `/?v=10...`).
+    pub fn gateway_base(&self) -> Result<String, SettingsError> {
+        let url = self.gateway_url.trim().trim_end_matches('/');
+        if url.starts_with("wss://") || url.starts_with("ws://") {
+            Ok(url.to_owned())
+        } else {
+            Err(SettingsError::Invalid {
+                key: "discord.gateway_url",
+                reason: "must start with `wss://` or `ws://`".to_owned(),
+            })
+        }
+    }
 }
 
 /// How the engine keeps its stream actors.
@@ -249,6 +324,14 @@ impl Settings {
                 reason: "must be at least 1".into(),
             });
         }
+        self.discord.api_base()?;
+        self.discord.gateway_base()?;
+        if self.discord.shards == Some(0) {
+            return Err(SettingsError::Invalid {
+                key: "discord.shards",
+                reason: "must be at least 1 when set".into(),
+            });
+        }
         if self.database.max_connections == 0 {
             return Err(SettingsError::Invalid {
                 key: "database.max_connections",
@@ -325,6 +408,51 @@ mod tests {
     fn an_unknown_log_format_names_its_key() {
         let err = load(&[("GAMEBOT_TELEMETRY__FORMAT", "xml")]).unwrap_err();
         assert!(err.to_string().contains("telemetry.format"), "{err}");
+    }
+
+    #[test]
+    fn discord_defaults_point_at_discord_and_ask_for_message_content() {
+        let settings = load(&[]).expect("defaults load");
+        let discord = &settings.discord;
+        assert!(discord.token.is_none());
+        assert_eq!(discord.gateway_base().unwrap(), "wss://gateway.discord.gg");
+        assert_eq!(discord.api_base().unwrap(), ApiBase::Discord);
+        assert!(discord.message_content);
+        assert_eq!(discord.shards, None);
+        assert_eq!(discord.application_id, None);
+    }
+
+    #[test]
+    fn a_plain_http_api_url_means_plain_http_to_that_host() {
+        let settings = load(&[
+            ("GAMEBOT_DISCORD__API_URL", "http://127.0.0.1:8080/"),
+            ("GAMEBOT_DISCORD__GATEWAY_URL", "ws://127.0.0.1:8081"),
+            ("GAMEBOT_DISCORD__SHARDS", "2"),
+            ("GAMEBOT_DISCORD__MESSAGE_CONTENT", "false"),
+            ("GAMEBOT_DISCORD__APPLICATION_ID", "42"),
+        ])
+        .expect("overrides load");
+        let discord = &settings.discord;
+        assert_eq!(discord.api_base().unwrap(), ApiBase::Http("127.0.0.1:8080".into()));
+        assert_eq!(discord.gateway_base().unwrap(), "ws://127.0.0.1:8081");
+        assert_eq!((discord.shards, discord.message_content), (Some(2), false));
+        assert_eq!(discord.application_id, Some(42));
+    }
+
+    #[test]
+    fn the_discord_token_is_never_printed() {
+        let settings = load(&[("GAMEBOT_DISCORD__TOKEN", "sekrit-token")]).expect("loads");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("sekrit-token"), "token leaked: {printed}");
+        assert_eq!(settings.discord.token.as_ref().unwrap().expose_secret(), "sekrit-token");
+    }
+
+    #[test]
+    fn an_api_url_without_a_scheme_names_its_key() {
+        let err = load(&[("GAMEBOT_DISCORD__API_URL", "discord.com")]).unwrap_err();
+        assert!(err.to_string().contains("discord.api_url"), "{err}");
+        let err = load(&[("GAMEBOT_DISCORD__GATEWAY_URL", "http://x")]).unwrap_err();
+        assert!(err.to_string().contains("discord.gateway_url"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Migrate => gamebot::cli::migrate(),
+        Command::Serve => gamebot::cli::serve(),
         Command::Bench { postgres, writers, appends } => {
             gamebot::cli::bench(postgres.as_deref(), writers, appends)
         }

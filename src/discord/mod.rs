@@ -2,7 +2,12 @@
 //! messages, slash commands) into commands, and rendering domain facts into the messages the bot
 //! sends. The gateway and sender actors around it do the IO.
 mod commands;
+pub mod gateway;
+pub mod inbound;
+pub mod notifier;
+pub mod permissions;
 mod render;
+pub mod sender;
 mod slash;
 
 pub use commands::{
