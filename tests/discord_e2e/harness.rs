@@ -4,17 +4,18 @@
 //! after a point, so earlier messages never satisfy a later expectation.
 use std::collections::HashMap;
 use std::path::Path;
-use std::str::FromStr;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use gamebot::config::{Environment, Settings};
 use gamebot::runtime::{FastClock, SharedClock};
 use gamebot::startup::{connect_store, start_bot, RunningBot};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection};
-use uuid::Uuid;
+
+#[path = "../common/db.rs"]
+mod db;
+
+pub use db::{init_tracing, TestDb};
 
 use crate::fake_discord::{FakeConfig, FakeDiscord, GuildSpec, ScriptedUser, SentMessage};
 
@@ -32,10 +33,6 @@ pub const NAMES: [&str; 6] = ["ann", "bob", "cid", "dee", "eve", "fay"];
 
 /// How long any single expectation waits.
 pub const WAIT: Duration = Duration::from_secs(10);
-/// Server to create test databases on, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const DATABASE_URL_VAR: &str = "GAMEBOT_TEST_DATABASE_URL";
-/// When `1`, a PostgreSQL test without `GAMEBOT_TEST_DATABASE_URL` fails instead of skipping.
-pub const REQUIRE_POSTGRES_VAR: &str = "GAMEBOT_REQUIRE_POSTGRES";
 
 /// The guild most tests play in, its owner and its channel.
 pub const GUILD: u64 = 1 << 22;
@@ -48,18 +45,6 @@ pub const GUILD_2: u64 = 2 << 22;
 /// The channel of [`GUILD_2`].
 pub const CHANNEL_2: u64 = 5_000_000_000_000_002;
 
-/// Prints the bot's logs when `TEST_LOG` is set.
-pub fn init_tracing() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        if let Ok(filter) = std::env::var("TEST_LOG") {
-            let filter =
-                if filter.is_empty() || filter == "1" { "info,gamebot=debug" } else { &filter };
-            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
-        }
-    });
-}
-
 /// Which database the bot runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -67,66 +52,6 @@ pub enum Backend {
     Sqlite,
     /// A fresh PostgreSQL database (skipped loudly when none is configured).
     Postgres,
-}
-
-/// A database made for one test.
-enum TestDb {
-    /// The directory is deleted when dropped.
-    Sqlite {
-        _dir: tempfile::TempDir,
-    },
-    Postgres {
-        name: String,
-        server: Box<PgConnectOptions>,
-    },
-}
-
-impl TestDb {
-    async fn create(backend: Backend) -> Option<(Self, String)> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("a temp dir");
-                let url = format!("sqlite://{}", dir.path().join("gamebot.db").display());
-                Some((TestDb::Sqlite { _dir: dir }, url))
-            }
-            Backend::Postgres => {
-                let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
-                    if std::env::var(REQUIRE_POSTGRES_VAR).as_deref() == Ok("1") {
-                        panic!("{DATABASE_URL_VAR} is unset but {REQUIRE_POSTGRES_VAR}=1");
-                    }
-                    eprintln!(
-                        "\n!!! SKIPPED a PostgreSQL end-to-end test: set {DATABASE_URL_VAR} !!!\n"
-                    );
-                    return None;
-                };
-                let server = PgConnectOptions::from_str(&url)
-                    .unwrap_or_else(|e| panic!("{DATABASE_URL_VAR} is not a PostgreSQL URL: {e}"));
-                let mut admin = PgConnection::connect_with(&server).await.unwrap_or_else(|e| {
-                    panic!("PostgreSQL at {DATABASE_URL_VAR} is unreachable: {e}")
-                });
-                let name = format!("gamebot_e2e_{}", Uuid::new_v4().simple());
-                admin
-                    .execute(format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-                let _ = admin.close().await;
-                let base = url.split('?').next().unwrap_or(&url);
-                let (server_part, _) = base.rsplit_once('/').expect("a database path in the URL");
-                let db_url = format!("{server_part}/{name}");
-                Some((TestDb::Postgres { name, server: Box::new(server) }, db_url))
-            }
-        }
-    }
-
-    async fn drop_database(self) {
-        if let TestDb::Postgres { name, server } = self {
-            if let Ok(mut admin) = PgConnection::connect_with(&server).await {
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _ = admin.execute(sql.as_str()).await;
-                let _ = admin.close().await;
-            }
-        }
-    }
 }
 
 /// How a test wants the world set up.
@@ -207,8 +132,11 @@ impl World {
     /// Starts the fake and makes the database, but no bot (a test runs `gamebot serve` itself
     /// with [`World::vars`]).
     pub async fn without_bot(setup: Setup) -> Option<World> {
-        init_tracing();
-        let (db, url) = TestDb::create(setup.backend).await?;
+        let db = match setup.backend {
+            Backend::Sqlite => TestDb::sqlite(),
+            Backend::Postgres => TestDb::postgres().await?,
+        };
+        let url = db.url.clone();
         let fake = FakeDiscord::start_with(setup.fake.clone()).await;
         let mut vars = vec![
             ("GAMEBOT_DATABASE__URL".to_owned(), url),
