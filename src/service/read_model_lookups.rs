@@ -14,7 +14,7 @@ use crate::discord::{
     LEADERBOARD_SIZE,
 };
 use crate::domain::{GameId, GuildId, TeamId, UserId};
-use crate::projections::{ReadModelError, ReadModels, TeamState, PROJECTION_NAMES};
+use crate::projections::{ReadModelError, ReadModels, TeamState, ACTIVE_PLAYERS, PROJECTION_NAMES};
 use crate::runtime::{Progress, Runtime, SharedClock};
 use crate::store::EventStore;
 
@@ -41,6 +41,9 @@ pub struct ReadModelLookups {
     read_models: ReadModels,
     store: Arc<dyn EventStore>,
     followed: Vec<Arc<Progress>>,
+    /// The active-players projection alone: DM routing waits only for it (the candidates it
+    /// gives are checked against the player and game streams anyway).
+    active_players: Option<Arc<Progress>>,
     invitations: LogIndex,
     clock: SharedClock,
 }
@@ -50,7 +53,9 @@ impl ReadModelLookups {
     /// first: a projection that is not running is not waited for).
     pub fn for_runtime(runtime: &Runtime) -> Self {
         let followed = PROJECTION_NAMES.iter().filter_map(|name| runtime.progress(name)).collect();
-        Self::new(runtime.store().clone(), followed, runtime.clock().clone())
+        let mut lookups = Self::new(runtime.store().clone(), followed, runtime.clock().clone());
+        lookups.active_players = runtime.progress(ACTIVE_PLAYERS);
+        lookups
     }
 
     /// Lookups on `store`'s read models, waiting on the `followed` projections' progress.
@@ -64,6 +69,7 @@ impl ReadModelLookups {
             invitations: LogIndex::new(store.clone()),
             store,
             followed,
+            active_players: None,
             clock,
         }
     }
@@ -71,10 +77,15 @@ impl ReadModelLookups {
     /// Waits until every followed projection has handled everything this process appended and
     /// everything the store shows, or [`READ_MODEL_WAIT`] passes.
     async fn settled(&self) -> Result<(), LookupError> {
+        self.settled_on(&self.followed).await
+    }
+
+    /// Like [`Self::settled`], for the given projections only.
+    async fn settled_on(&self, followed: &[Arc<Progress>]) -> Result<(), LookupError> {
         let appended = *self.store.watch_appends().borrow();
         let head = self.store.last_position().await?.max(appended);
         let deadline = tokio::time::Instant::now() + READ_MODEL_WAIT;
-        while self.followed.iter().any(|p| p.checkpoint() < head) {
+        while followed.iter().any(|p| p.checkpoint() < head) {
             if tokio::time::Instant::now() >= deadline {
                 tracing::warn!(store.head = head, "read models lag; answering from what they hold");
                 break;
@@ -96,7 +107,10 @@ impl Lookups for ReadModelLookups {
     }
 
     async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
-        self.settled().await?;
+        match &self.active_players {
+            Some(progress) => self.settled_on(std::slice::from_ref(progress)).await?,
+            None => self.settled().await?,
+        }
         let games = self.read_models.active_games_of(user).await?;
         Ok(games.into_iter().map(|(guild, game)| ActiveGame { guild, game }).collect())
     }
