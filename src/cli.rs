@@ -94,16 +94,26 @@ pub enum ProjectionsCommand {
     List,
 }
 
+/// Loads the settings and starts telemetry: the first step of every command that needs them.
+fn load_settings() -> anyhow::Result<Settings> {
+    let settings = Settings::load().context("loading settings")?;
+    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    Ok(settings)
+}
+
+/// A tokio runtime for the commands that need no actix system.
+fn tokio_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
 /// `gamebot projections rebuild|list`: connects to the configured store (migrating it), does
 /// the job on a plain tokio runtime (no actix system is needed) and prints what it did.
 pub fn projections(action: &ProjectionsCommand) -> anyhow::Result<()> {
-    let settings = Settings::load().context("loading settings")?;
-    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
+    let settings = load_settings()?;
+    tokio_runtime()?.block_on(async {
         let (store, _) = crate::startup::connect_store(&settings).await?;
         let result = match action {
             ProjectionsCommand::Rebuild { name } => {
@@ -129,13 +139,8 @@ pub fn projections(action: &ProjectionsCommand) -> anyhow::Result<()> {
 /// `gamebot migrate`: loads the settings, connects to the event store (which applies pending
 /// migrations, creating the SQLite file if needed) and prints what it did.
 pub fn migrate() -> anyhow::Result<()> {
-    let settings = Settings::load().context("loading settings")?;
-    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let report = runtime.block_on(crate::startup::migrate(&settings))?;
+    let settings = load_settings()?;
+    let report = tokio_runtime()?.block_on(crate::startup::migrate(&settings))?;
     println!("{report}");
     Ok(())
 }
@@ -205,8 +210,7 @@ pub fn demo(database: Option<String>, options: crate::demo::DemoOptions) -> anyh
 /// `gamebot replay`: the story of one game from its respawned actor; with `verify`, the check
 /// that two rebuilds and the read models agree (an error, so a non-zero exit, when they do not).
 pub fn replay(game: &str, until_version: Option<u64>, verify: bool) -> anyhow::Result<()> {
-    let settings = Settings::load().context("loading settings")?;
-    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let settings = load_settings()?;
     actix_rt::System::new().block_on(async move {
         let (store, _) = crate::startup::connect_store(&settings).await?;
         let result = replay_on(&store, game, until_version, verify).await;
@@ -243,13 +247,8 @@ pub async fn replay_on(
 
 /// `gamebot deadletters`: every parked event, one per line, oldest first.
 pub fn deadletters() -> anyhow::Result<()> {
-    let settings = Settings::load().context("loading settings")?;
-    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
+    let settings = load_settings()?;
+    tokio_runtime()?.block_on(async {
         let (store, _) = crate::startup::connect_store(&settings).await?;
         let parked = store.dead_letters().await;
         store.close().await;
@@ -276,12 +275,8 @@ pub fn deadletters() -> anyhow::Result<()> {
 
 /// `gamebot bench`: appends from concurrent writers into a scratch database and prints events/s.
 pub fn bench(postgres: Option<&str>, writers: usize, appends: usize) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
     let bench = crate::bench::StoreBench { writers: writers.max(1), appends_per_writer: appends };
-    let report = runtime.block_on(crate::bench::store_bench(postgres, bench))?;
+    let report = tokio_runtime()?.block_on(crate::bench::store_bench(postgres, bench))?;
     println!("{report}");
     Ok(())
 }
@@ -289,8 +284,7 @@ pub fn bench(postgres: Option<&str>, writers: usize, appends: usize) -> anyhow::
 /// `gamebot serve`: loads the settings, then runs the bot on an actix system until Ctrl-C or a
 /// shard closes for good. A missing or rejected token ends it with one line saying so.
 pub fn serve() -> anyhow::Result<()> {
-    let settings = Settings::load().context("loading settings")?;
-    crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
+    let settings = load_settings()?;
     actix_rt::System::new().block_on(crate::startup::serve(&settings))
 }
 
