@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::error::ReadModelError;
 use super::events::game_event;
 use super::player_stats::guild_of;
-use super::sql::{args, from_snowflake, tx_conn, Conn};
+use super::sql::{args, delete_all, from_snowflake, tx_conn, Conn};
 use crate::domain::game::GameEvent;
 use crate::domain::{GameId, GuildId, UserId};
 use crate::runtime::{HandleError, Subscriber};
@@ -78,9 +78,14 @@ impl Subscriber for ActivePlayersProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        c.execute("DELETE FROM read_model.active_players", vec![]).await?;
-        c.execute("DELETE FROM read_model.active_players_games", vec![]).await?;
+        delete_all(
+            tx,
+            &[
+                "DELETE FROM read_model.active_players",
+                "DELETE FROM read_model.active_players_games",
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

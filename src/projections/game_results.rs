@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, from_snowflake, millis, tx_conn, Conn};
+use super::sql::{args, delete_all, from_snowflake, millis, tx_conn, Conn};
 use crate::discord::{Contender, LeaderboardRow, LeaderboardView};
 use crate::discord::{LeaderboardKind, Period};
 use crate::domain::game::GameEvent;
@@ -83,9 +83,11 @@ impl Subscriber for GameResultsProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        c.execute("DELETE FROM read_model.game_results", vec![]).await?;
-        c.execute("DELETE FROM read_model.game_results_games", vec![]).await?;
+        delete_all(
+            tx,
+            &["DELETE FROM read_model.game_results", "DELETE FROM read_model.game_results_games"],
+        )
+        .await?;
         Ok(())
     }
 }

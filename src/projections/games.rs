@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, from_millis, from_snowflake, tx_conn, Conn};
+use super::sql::{args, delete_all, from_millis, from_snowflake, tx_conn, Conn};
 use crate::discord::{HistoryEntry, HistoryView};
 use crate::domain::game::{EliminationReason, GameEvent, GameOptions, Mode};
 use crate::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
@@ -236,9 +236,8 @@ impl Subscriber for GamesProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        c.execute("DELETE FROM read_model.games_teams", vec![]).await?;
-        c.execute("DELETE FROM read_model.games", vec![]).await?;
+        delete_all(tx, &["DELETE FROM read_model.games_teams", "DELETE FROM read_model.games"])
+            .await?;
         Ok(())
     }
 }

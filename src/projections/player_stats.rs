@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, from_snowflake, tx_conn, Conn};
+use super::sql::{args, delete_all, from_snowflake, tx_conn, Conn};
 use crate::discord::{BestPartner, PlayerStatsView};
 use crate::domain::game::GameEvent;
 use crate::domain::{GameId, GuildId, UserId};
@@ -118,15 +118,16 @@ impl Subscriber for PlayerStatsProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        for table in [
-            "DELETE FROM read_model.player_stats",
-            "DELETE FROM read_model.player_stats_partners",
-            "DELETE FROM read_model.player_stats_games",
-            "DELETE FROM read_model.player_stats_pending",
-        ] {
-            c.execute(table, vec![]).await?;
-        }
+        delete_all(
+            tx,
+            &[
+                "DELETE FROM read_model.player_stats",
+                "DELETE FROM read_model.player_stats_partners",
+                "DELETE FROM read_model.player_stats_games",
+                "DELETE FROM read_model.player_stats_pending",
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, tx_conn, Conn};
+use super::sql::{args, delete_all, tx_conn, Conn};
 use crate::domain::game::GameEvent;
 use crate::domain::GameId;
 use crate::runtime::{HandleError, Subscriber};
@@ -39,7 +39,7 @@ impl Subscriber for ReplaysProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        tx_conn(tx).execute("DELETE FROM read_model.replays", vec![]).await?;
+        delete_all(tx, &["DELETE FROM read_model.replays"]).await?;
         Ok(())
     }
 }

@@ -155,6 +155,16 @@ pub enum Conn<'a> {
     Sqlite(&'a mut SqliteConnection),
 }
 
+/// Empties `tables` (statements `DELETE FROM <table>`, children first) inside a read-model
+/// transaction: every projection's `reset` before a rebuild.
+pub async fn delete_all(tx: &mut ReadModelTx, tables: &[&'static str]) -> Result<(), sqlx::Error> {
+    let mut c = tx_conn(tx);
+    for delete in tables {
+        c.execute(delete, vec![]).await?;
+    }
+    Ok(())
+}
+
 /// The connection inside a read-model transaction.
 pub fn tx_conn(tx: &mut ReadModelTx) -> Conn<'_> {
     match tx {

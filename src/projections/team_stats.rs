@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use super::error::ReadModelError;
 use super::events::game_event;
 use super::player_stats::guild_of;
-use super::sql::{args, from_snowflake, tx_conn, Conn};
+use super::sql::{args, delete_all, from_snowflake, tx_conn, Conn};
 use crate::discord::TeamStatsView;
 use crate::domain::game::GameEvent;
 use crate::domain::{GameId, TeamId, UserId};
@@ -104,14 +104,15 @@ impl Subscriber for TeamStatsProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        for table in [
-            "DELETE FROM read_model.team_stats",
-            "DELETE FROM read_model.team_stats_games",
-            "DELETE FROM read_model.team_stats_pending",
-        ] {
-            c.execute(table, vec![]).await?;
-        }
+        delete_all(
+            tx,
+            &[
+                "DELETE FROM read_model.team_stats",
+                "DELETE FROM read_model.team_stats_games",
+                "DELETE FROM read_model.team_stats_pending",
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::ReadModelError;
 use super::events::team_event;
-use super::sql::{args, from_millis, from_snowflake, tx_conn, Conn};
+use super::sql::{args, delete_all, from_millis, from_snowflake, tx_conn, Conn};
 use crate::domain::team::{NameOrigin, TeamEvent, TeamName};
 use crate::domain::{GuildId, TeamId, UserId};
 use crate::runtime::{HandleError, Subscriber};
@@ -187,9 +187,8 @@ impl Subscriber for TeamsProjection {
     }
 
     async fn reset(&self, tx: &mut ReadModelTx) -> Result<(), HandleError> {
-        let mut c = tx_conn(tx);
-        c.execute("DELETE FROM read_model.teams_names", vec![]).await?;
-        c.execute("DELETE FROM read_model.teams", vec![]).await?;
+        delete_all(tx, &["DELETE FROM read_model.teams_names", "DELETE FROM read_model.teams"])
+            .await?;
         Ok(())
     }
 }
