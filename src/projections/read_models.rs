@@ -118,6 +118,16 @@ impl ReadModels {
         teams::team(&mut self.conn().await?.conn(), team).await
     }
 
+    /// Teams whose invitation to `invitee` in `guild` is still pending (not accepted, not
+    /// expired by its timer), oldest first.
+    pub async fn pending_invitations_for(
+        &self,
+        guild: GuildId,
+        invitee: UserId,
+    ) -> Result<Vec<TeamId>, ReadModelError> {
+        teams::pending_invitations_for(&mut self.conn().await?.conn(), guild, invitee).await
+    }
+
     /// The formed team `user` is in, in a guild.
     pub async fn current_team(
         &self,

@@ -267,6 +267,30 @@ pub async fn team_by_name(
     team_from_row(c, row).await
 }
 
+/// Teams whose invitation to `invitee` in `guild` is still pending, oldest first.
+pub async fn pending_invitations_for(
+    c: &mut Conn<'_>,
+    guild: GuildId,
+    invitee: UserId,
+) -> Result<Vec<TeamId>, ReadModelError> {
+    let rows: Vec<(String,)> = c
+        .fetch_all(
+            "SELECT team_id FROM read_model.teams \
+             WHERE guild = $1 AND member_b = $2 AND status = 'invited' ORDER BY invited_at",
+            args![guild, invitee],
+        )
+        .await?;
+    rows.into_iter()
+        .map(|(team,)| {
+            let team = uuid::Uuid::parse_str(&team).map_err(|e| ReadModelError::Corrupt {
+                table: "teams",
+                reason: format!("team id {team}: {e}"),
+            })?;
+            Ok(TeamId(team))
+        })
+        .collect()
+}
+
 /// The formed team `user` is in, in `guild` (the newest, while an older one is being
 /// disbanded).
 pub async fn current_team(

@@ -1,14 +1,12 @@
 //! [`ReadModelLookups`]: the production [`Lookups`], answering from the projections' read
 //! models ([`ReadModels`]) after waiting until those projections have passed the store's head,
-//! so a lookup always sees the caller's own earlier commands (read-your-writes). The teams read
-//! model has no "invitations addressed to this player" query yet, so invitations still come
-//! from a [`LogIndex`].
+//! so a lookup always sees the caller's own earlier commands (read-your-writes).
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::lookups::{ActiveGame, LogIndex, LookupError, Lookups};
+use super::lookups::{ActiveGame, LookupError, Lookups};
 use crate::discord::{
     HistoryView, LeaderboardKind, LeaderboardView, Period, PlayerStatsView, TeamStatsView,
     LEADERBOARD_SIZE,
@@ -44,7 +42,6 @@ pub struct ReadModelLookups {
     /// The active-players projection alone: DM routing waits only for it (the candidates it
     /// gives are checked against the player and game streams anyway).
     active_players: Option<Arc<Progress>>,
-    invitations: LogIndex,
     clock: SharedClock,
 }
 
@@ -64,14 +61,7 @@ impl ReadModelLookups {
         followed: Vec<Arc<Progress>>,
         clock: SharedClock,
     ) -> Self {
-        Self {
-            read_models: ReadModels::new(&store),
-            invitations: LogIndex::new(store.clone()),
-            store,
-            followed,
-            active_players: None,
-            clock,
-        }
+        Self { read_models: ReadModels::new(&store), store, followed, active_players: None, clock }
     }
 
     /// Waits until every followed projection has handled everything this process appended and
@@ -103,7 +93,8 @@ impl Lookups for ReadModelLookups {
         guild: GuildId,
         invitee: UserId,
     ) -> Result<Vec<TeamId>, LookupError> {
-        self.invitations.invitations_for(guild, invitee).await
+        self.settled().await?;
+        Ok(self.read_models.pending_invitations_for(guild, invitee).await?)
     }
 
     async fn active_games_of(&self, user: UserId) -> Result<Vec<ActiveGame>, LookupError> {
