@@ -1,7 +1,9 @@
 //! Throughput measurements, so speed targets live in a command rather than in timed tests:
 //! `gamebot bench store` appends from several concurrent writers (one event per append, as a
 //! command does) into a scratch database and reports events per second, then times a follower
-//! reading the whole log back through `read_all`. It never touches the configured database.
+//! reading the whole log back through `read_all`; then plays many Two Player games at once through
+//! the registry and reports answers per second with their latency. It never touches the
+//! configured database.
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -104,37 +106,192 @@ pub async fn run_store_bench(
     Ok(StoreBenchReport { backend, events, append_time, read_time: started.elapsed() })
 }
 
-/// Measures a scratch SQLite file, or a scratch database created on the PostgreSQL server
-/// `postgres_server` names (and dropped afterwards).
+/// A store on a scratch database: a temporary SQLite file, or a database created on a
+/// PostgreSQL server and dropped by [`Scratch::finish`].
+pub struct Scratch {
+    /// The store.
+    pub store: Arc<dyn EventStore>,
+    /// Which backend it is.
+    pub backend: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(PgConnectOptions, String)>,
+}
+
+impl Scratch {
+    /// Creates the scratch database and connects a store with `pool` connections.
+    pub async fn create(postgres_server: Option<&str>, pool: u32) -> anyhow::Result<Scratch> {
+        let Some(server) = postgres_server else {
+            let dir = tempfile::tempdir().context("creating a scratch directory")?;
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(dir.path().join("bench.db"))
+                .create_if_missing(true);
+            let (store, _) = SqliteStore::connect(options, pool).await?;
+            return Ok(Scratch {
+                store: Arc::new(store),
+                backend: "SQLite",
+                _dir: Some(dir),
+                postgres: None,
+            });
+        };
+        let server = PgConnectOptions::from_str(server).context("reading the PostgreSQL URL")?;
+        let name = format!("gamebot_bench_{}", Uuid::new_v4().simple());
+        let mut admin =
+            PgConnection::connect_with(&server).await.context("connecting to PostgreSQL")?;
+        admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+        let _ = admin.close().await;
+        let scratch = Scratch {
+            store: Arc::new(PostgresStore::connect(server.clone().database(&name), pool).await?.0),
+            backend: "PostgreSQL",
+            _dir: None,
+            postgres: Some((server, name)),
+        };
+        Ok(scratch)
+    }
+
+    /// Closes the store and drops a PostgreSQL scratch database (the SQLite file goes with its
+    /// directory).
+    pub async fn finish(self) -> anyhow::Result<()> {
+        self.store.close().await;
+        if let Some((server, name)) = &self.postgres {
+            let mut admin = PgConnection::connect_with(server).await?;
+            admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Measures appends and reads on a scratch database (see [`Scratch`]).
 pub async fn store_bench(
     postgres_server: Option<&str>,
     bench: StoreBench,
 ) -> anyhow::Result<StoreBenchReport> {
     let pool = u32::try_from(bench.writers + 2).unwrap_or(u32::MAX);
-    let Some(server) = postgres_server else {
-        let dir = tempfile::tempdir().context("creating a scratch directory")?;
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(dir.path().join("bench.db"))
-            .create_if_missing(true);
-        let (store, _) = SqliteStore::connect(options, pool).await?;
-        let store: Arc<dyn EventStore> = Arc::new(store);
-        let report = run_store_bench(store.clone(), "SQLite", bench).await;
-        store.close().await;
-        return report;
-    };
-    let server = PgConnectOptions::from_str(server).context("reading the PostgreSQL URL")?;
-    let name = format!("gamebot_bench_{}", Uuid::new_v4().simple());
-    let mut admin =
-        PgConnection::connect_with(&server).await.context("connecting to PostgreSQL")?;
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
-    let result = async {
-        let (store, _) = PostgresStore::connect(server.clone().database(&name), pool).await?;
-        let store: Arc<dyn EventStore> = Arc::new(store);
-        let report = run_store_bench(store.clone(), "PostgreSQL", bench).await;
-        store.close().await;
-        report
+    let scratch = Scratch::create(postgres_server, pool).await?;
+    let report = run_store_bench(scratch.store.clone(), scratch.backend, bench).await;
+    scratch.finish().await?;
+    report
+}
+
+/// Measures answers through the registry on a scratch database (see [`Scratch`]); runs inside
+/// an actix system.
+pub async fn command_bench(
+    postgres_server: Option<&str>,
+    games: usize,
+    rounds: u32,
+) -> anyhow::Result<CommandBenchReport> {
+    let scratch = Scratch::create(postgres_server, 16).await?;
+    let report = run_command_bench(scratch.store.clone(), scratch.backend, games, rounds).await;
+    scratch.finish().await?;
+    report
+}
+
+/// What the command benchmark measured.
+#[derive(Debug, Clone)]
+pub struct CommandBenchReport {
+    /// Which backend ran.
+    pub backend: &'static str,
+    /// Answers decided, appended and folded.
+    pub commands: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The health counters of the run (latency percentiles included).
+    pub health: crate::runtime::HealthReport,
+}
+
+impl std::fmt::Display for CommandBenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} answers through the registry in {:.2} s ({:.0} commands/s); command p50 \
+             {:.2} ms, p99 {:.2} ms; append p99 {:.2} ms",
+            self.backend,
+            self.commands,
+            self.elapsed.as_secs_f64(),
+            self.commands as f64 / self.elapsed.as_secs_f64().max(1e-9),
+            self.health.command_p50_ms,
+            self.health.command_p99_ms,
+            self.health.append_p99_ms
+        )
     }
-    .await;
-    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
-    result
+}
+
+/// Plays `games` Two Player games of `rounds` rounds at once through a runtime's registry on
+/// `store`, both players answering the same word each round, and measures the answers: the path
+/// every Discord answer takes (decide, append, fold), without Discord.
+pub async fn run_command_bench(
+    store: Arc<dyn EventStore>,
+    backend: &'static str,
+    games: usize,
+    rounds: u32,
+) -> anyhow::Result<CommandBenchReport> {
+    use crate::config::{HealthSettings, RuntimeSettings};
+    use crate::domain::game::{Game, GameCommand, GameOptions, Mode, TeamSnapshot};
+    use crate::domain::{ChannelId, GuildId, TeamId, UserId};
+    use crate::runtime::{CommandMeta, Runtime, SystemClock};
+
+    let settings = RuntimeSettings {
+        snapshot_every: 100,
+        passivate_after_seconds: 600,
+        max_concurrent_rebuilds: 8,
+    };
+    let runtime = Runtime::start(
+        store,
+        Arc::new(SystemClock),
+        &settings,
+        &HealthSettings { interval_seconds: 3600 },
+    );
+    let guild = GuildId(1);
+    let words = crate::domain::words::WordService::embedded().generation_list();
+    let play = |n: usize| {
+        let registry = runtime.registry().clone();
+        async move {
+            let game_id = GameId(Uuid::new_v4());
+            let stream = StreamId::game(game_id);
+            let players = [UserId(2 * n as u64 + 10), UserId(2 * n as u64 + 11)];
+            let team = TeamSnapshot {
+                team_id: TeamId(Uuid::new_v4()),
+                name: format!("Bench {n}"),
+                players,
+                forbidden: [Vec::new(), Vec::new()],
+            };
+            let options = GameOptions::parse(Mode::TwoPlayer, &[&format!("rounds={rounds}")])
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let create = GameCommand::CreateGame {
+                game_id,
+                guild,
+                channel: ChannelId(2),
+                creator: players[0],
+                options,
+                creator_team: Some(team),
+                forbidden_list_size: 12,
+            };
+            let meta = CommandMeta::default;
+            registry.execute::<Game>(stream.clone(), create, meta()).await?;
+            let mut answered = 0;
+            for _ in 0..rounds {
+                let game = registry.inspect::<Game>(stream.clone()).await?.state;
+                let Some(team) = game.teams().first() else { break };
+                let taken = |w: &String| {
+                    team.pair.contains(w)
+                        || team.dealt.contains(w)
+                        || team.players.iter().any(|p| p.forbidden.contains(w))
+                };
+                let Some(word) = words.iter().find(|w| !taken(w)) else { break };
+                for player in players {
+                    let answer = GameCommand::SubmitAnswer { guild, player, raw: word.clone() };
+                    registry.execute::<Game>(stream.clone(), answer, meta()).await?;
+                    answered += 1;
+                }
+            }
+            Ok::<usize, anyhow::Error>(answered)
+        }
+    };
+    let _ = runtime.health().take_report();
+    let started = Instant::now();
+    let mut commands = 0;
+    for answered in futures::future::join_all((0..games).map(play)).await {
+        commands += answered?;
+    }
+    let elapsed = started.elapsed();
+    Ok(CommandBenchReport { backend, commands, elapsed, health: runtime.health().take_report() })
 }

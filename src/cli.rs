@@ -72,6 +72,12 @@ pub enum Command {
         /// Appends per writer (one event each).
         #[arg(long, default_value_t = 1000)]
         appends: usize,
+        /// Two Player games played at once for the command benchmark (0 skips it).
+        #[arg(long, default_value_t = 20)]
+        games: usize,
+        /// Rounds per game (two answers each).
+        #[arg(long, default_value_t = 10)]
+        rounds: u32,
     },
     /// Inspect or rebuild the read models.
     Projections {
@@ -273,11 +279,26 @@ pub fn deadletters() -> anyhow::Result<()> {
     })
 }
 
-/// `gamebot bench`: appends from concurrent writers into a scratch database and prints events/s.
-pub fn bench(postgres: Option<&str>, writers: usize, appends: usize) -> anyhow::Result<()> {
+/// `gamebot bench`: appends from concurrent writers into a scratch database and prints events/s,
+/// then plays `games` Two Player games at once through the registry and prints commands/s.
+pub fn bench(
+    postgres: Option<&str>,
+    writers: usize,
+    appends: usize,
+    games: usize,
+    rounds: u32,
+) -> anyhow::Result<()> {
     let bench = crate::bench::StoreBench { writers: writers.max(1), appends_per_writer: appends };
     let report = tokio_runtime()?.block_on(crate::bench::store_bench(postgres, bench))?;
     println!("{report}");
+    if games > 0 {
+        let report = actix_rt::System::new().block_on(crate::bench::command_bench(
+            postgres,
+            games,
+            rounds.max(1),
+        ))?;
+        println!("{report}");
+    }
     Ok(())
 }
 

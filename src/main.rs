@@ -10,8 +10,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Migrate => gamebot::cli::migrate(),
         Command::Serve => gamebot::cli::serve(),
-        Command::Bench { postgres, writers, appends } => {
-            gamebot::cli::bench(postgres.as_deref(), writers, appends)
+        Command::Bench { postgres, writers, appends, games, rounds } => {
+            gamebot::cli::bench(postgres.as_deref(), writers, appends, games, rounds)
         }
         Command::Demo { database, seed, quick, no_progress } => {
             let options = gamebot::demo::DemoOptions {

@@ -160,3 +160,10 @@ runtime_test!(an_idle_actor_is_passivated_and_comes_back_on_the_next_command, |s
     assert_eq!(game(&runtime, &stream).await, state, "it comes back with the same state");
     assert_eq!(runtime.health().take_report().spawns, 1);
 });
+
+runtime_test!(the_command_benchmark_plays_every_answer_it_counts, |store| async move {
+    let report =
+        gamebot::bench::run_command_bench(store.clone(), "test", 3, 2).await.expect("bench runs");
+    assert_eq!(report.commands, 3 * 2 * 2, "three games, two rounds, two answers a round");
+    assert!(report.health.commands >= report.commands as u64, "every answer went through an actor");
+});
