@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, delete_all, from_snowflake, millis, tx_conn, Conn};
+use super::sql::{args, count, delete_all, from_snowflake, millis, tx_conn, Conn};
 use crate::discord::{Contender, LeaderboardRow, LeaderboardView};
 use crate::discord::{LeaderboardKind, Period};
 use crate::domain::game::GameEvent;
@@ -117,10 +117,6 @@ fn rank_rows<K: Ord>(rows: &mut [(K, LeaderboardRow)]) {
         let rate_b = u64::from(b.wins) * u64::from(a.games.max(1));
         b.wins.cmp(&a.wins).then(rate_b.cmp(&rate_a)).then(a.games.cmp(&b.games)).then(ka.cmp(kb))
     });
-}
-
-fn count(value: i64) -> u32 {
-    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
 /// The top `limit` players or teams of a guild over a period ending at `now`. A team is shown

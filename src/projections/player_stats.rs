@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::error::ReadModelError;
 use super::events::game_event;
-use super::sql::{args, delete_all, from_snowflake, tx_conn, Conn};
+use super::sql::{args, count, delete_all, from_snowflake, tx_conn, Conn};
 use crate::discord::{BestPartner, PlayerStatsView};
 use crate::domain::game::GameEvent;
 use crate::domain::{GameId, GuildId, UserId};
@@ -20,10 +20,6 @@ pub struct PlayerStatsProjection;
 
 /// Its checkpoint name.
 pub const PLAYER_STATS: &str = "player_stats";
-
-fn count(value: i64) -> u32 {
-    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
-}
 
 /// The guild a game belongs to, as a projection noted it at `GameCreated` in its own table
 /// (`sql` selects it by game id).

@@ -132,6 +132,11 @@ pub fn snowflake(id: u64) -> i64 {
     i64::from_ne_bytes(id.to_ne_bytes())
 }
 
+/// A stored counter (an SQL integer) as a count; never negative, saturating at `u32::MAX`.
+pub fn count(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
+
 /// The inverse of [`snowflake`].
 pub fn from_snowflake(column: i64) -> u64 {
     u64::from_ne_bytes(column.to_ne_bytes())

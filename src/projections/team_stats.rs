@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use super::error::ReadModelError;
 use super::events::game_event;
 use super::player_stats::guild_of;
-use super::sql::{args, delete_all, from_snowflake, tx_conn, Conn};
+use super::sql::{args, count, delete_all, from_snowflake, tx_conn, Conn};
 use crate::discord::TeamStatsView;
 use crate::domain::game::GameEvent;
 use crate::domain::{GameId, TeamId, UserId};
@@ -19,10 +19,6 @@ pub struct TeamStatsProjection;
 
 /// Its checkpoint name.
 pub const TEAM_STATS: &str = "team_stats";
-
-fn count(value: i64) -> u32 {
-    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
-}
 
 #[async_trait]
 impl Subscriber for TeamStatsProjection {
