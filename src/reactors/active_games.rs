@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::common::{caused_by, decode, game_as_of, game_of, sent};
+use super::common::{caused_by, decode, game_as_of, game_event_among, sent};
 use crate::domain::game::{Game, GameEvent};
 use crate::domain::guild::{Guild, GuildCommand};
 use crate::domain::player::{Player, PlayerCommand};
 use crate::domain::{GameId, TeamId, UserId};
 use crate::runtime::{HandleError, RegistryHandle, Subscriber};
-use crate::store::{Codec, EventStore, RecordedEvent, StreamId, StreamKind};
+use crate::store::{Codec, EventStore, RecordedEvent, StreamId};
 
 /// The checkpoint name of the active-games reactor.
 pub const ACTIVE_GAMES: &str = "reactor.active_games";
@@ -66,16 +66,8 @@ impl Subscriber for ActiveGamesReactor {
         event.position = event.position
     ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
-        if event.stream_id.kind() != StreamKind::Game {
-            return Ok(());
-        }
-        if !matches!(
-            event.event_type.as_str(),
-            "TeamLeft" | "TeamEliminated" | "GameEnded" | "GameCancelled"
-        ) {
-            return Ok(());
-        }
-        let game = game_of(&event.stream_id)?;
+        let types = ["TeamLeft", "TeamEliminated", "GameEnded", "GameCancelled"];
+        let Some(game) = game_event_among(event, &types)? else { return Ok(()) };
         let stream = &event.stream_id;
         match decode(&self.codec, event)? {
             GameEvent::TeamLeft { team_id, .. } => {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::domain::game::{Game, GameEvent};
 use crate::domain::{Aggregate, GameId, GuildId};
 use crate::runtime::{CommandError, CommandMeta, HandleError, Outcome};
-use crate::store::{Codec, EventStore, RecordedEvent, StreamId};
+use crate::store::{Codec, EventStore, RecordedEvent, StreamId, StreamKind};
 
 /// The provenance of a command a reactor sends because of `event`.
 ///
@@ -50,6 +50,18 @@ pub(super) fn decode<E: crate::domain::DomainEvent>(
     event: &RecordedEvent,
 ) -> Result<E, HandleError> {
     codec.decode(event).map_err(|e| HandleError::Store(e.into()))
+}
+
+/// The game of `event` when it is a game event of one of `types` (stored type names); `None`
+/// for every other event, which the reactor ignores.
+pub(super) fn game_event_among(
+    event: &RecordedEvent,
+    types: &[&str],
+) -> Result<Option<GameId>, HandleError> {
+    if event.stream_id.kind() != StreamKind::Game || !types.contains(&event.event_type.as_str()) {
+        return Ok(None);
+    }
+    game_of(&event.stream_id).map(Some)
 }
 
 /// The game a `game-<uuid>` stream holds.

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use super::common::{caused_by, decode, game_of, sent};
+use super::common::{caused_by, decode, game_event_among, sent};
 use crate::domain::game::{Game, GameEvent};
 use crate::domain::player::{ForbiddenListSize, Player, PlayerCommand, ResolvedPairId};
 use crate::domain::words::WordService;
 use crate::domain::{GameId, GuildId};
 use crate::runtime::{HandleError, RegistryHandle, Subscriber};
-use crate::store::{Codec, RecordedEvent, StreamId, StreamKind};
+use crate::store::{Codec, RecordedEvent, StreamId};
 
 /// The checkpoint name of the forbidden-words reactor.
 pub const FORBIDDEN_WORDS: &str = "reactor.forbidden_words";
@@ -89,16 +89,8 @@ impl Subscriber for ForbiddenWordsReactor {
         event.position = event.position
     ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
-        if event.stream_id.kind() != StreamKind::Game {
-            return Ok(());
-        }
-        if !matches!(
-            event.event_type.as_str(),
-            "GameCreated" | "PairResolved" | "GameEnded" | "GameCancelled"
-        ) {
-            return Ok(());
-        }
-        let game = game_of(&event.stream_id)?;
+        let types = ["GameCreated", "PairResolved", "GameEnded", "GameCancelled"];
+        let Some(game) = game_event_among(event, &types)? else { return Ok(()) };
         match decode(&self.codec, event)? {
             GameEvent::GameCreated { guild, forbidden_list_size, .. } => {
                 self.remember(game, facts_of(guild, forbidden_list_size)?);

@@ -8,12 +8,12 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::common::{caused_by, game_of, sent};
+use super::common::{caused_by, game_event_among, sent};
 use crate::domain::game::{Game, GameCommand};
 use crate::domain::words::WordService;
 use crate::domain::GameId;
 use crate::runtime::{HandleError, RegistryHandle, Subscriber};
-use crate::store::{EventStore, ReadModelTx, RecordedEvent, StoreError, StreamId, StreamKind};
+use crate::store::{EventStore, ReadModelTx, RecordedEvent, StoreError, StreamId};
 
 /// The checkpoint name of the replay-naming reactor.
 pub const REPLAY_NAMES: &str = "reactor.replay_names";
@@ -167,10 +167,7 @@ impl Subscriber for ReplayNamesReactor {
         event.position = event.position
     ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
-        if event.stream_id.kind() != StreamKind::Game || event.event_type != "GameEnded" {
-            return Ok(());
-        }
-        let game = game_of(&event.stream_id)?;
+        let Some(game) = game_event_among(event, &["GameEnded"])? else { return Ok(()) };
         let stream = StreamId::game(game);
         let inspected = self
             .registry
