@@ -5,6 +5,7 @@ use std::time::Duration;
 use futures::future::join_all;
 use gamebot::domain::game::{Game, GameCommand, GameError, GameEvent, Mode};
 use gamebot::runtime::CommandError;
+use gamebot::store::Codec;
 
 use crate::helpers::*;
 
@@ -60,6 +61,7 @@ runtime_test!(
         let words: Vec<String> =
             words.into_iter().filter(|w| !dealt.contains(&w)).take(50).collect();
         let players: Vec<_> = (1..=12).flat_map(|n| team(n).players).collect();
+        let version_before = store.stream_version(&stream).await.expect("version");
 
         // Act: fifty answers sent at once.
         let sends = (0..50).map(|i| {
@@ -83,10 +85,17 @@ runtime_test!(
         }
         let accepted = outcomes.iter().filter(|o| o.is_ok()).count();
         assert!(accepted >= 24, "every player's first answer is accepted, got {accepted}");
-        let before = store.stream_version(&stream).await.expect("version");
-        let created_and_started = before as usize - appended;
-        let history = store.read_stream(&stream, 1).await.expect("read");
-        assert_eq!(history.len(), created_and_started + appended);
+        let stored = store.read_stream(&stream, version_before + 1).await.expect("read");
+        assert_eq!(stored.len(), appended, "the stream holds exactly the accepted answers' events");
+        let codec = Codec::<GameEvent>::new();
+        for outcome in outcomes.iter().flatten() {
+            let first = (outcome.version - version_before) as usize - outcome.events.len();
+            let at_its_versions: Vec<GameEvent> = stored[first..first + outcome.events.len()]
+                .iter()
+                .map(|e| codec.decode(e).expect("decodes"))
+                .collect();
+            assert_eq!(at_its_versions, outcome.events, "each reply is what the stream holds");
+        }
         assert_eq!(
             runtime.health().take_report().conflicts,
             0,
