@@ -265,7 +265,7 @@ impl HealthReporter {
                 }
             }
             let parked = match reachable {
-                true => store.dead_letters().await.map(|d| d.len()).unwrap_or(0),
+                true => store.dead_letter_count().await.unwrap_or(0),
                 false => 0,
             };
             (report, lags, reachable, parked, extra, window)

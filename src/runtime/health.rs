@@ -153,7 +153,7 @@ impl HealthReport {
         &self,
         window: Duration,
         lag: &str,
-        parked: usize,
+        parked: u64,
         extra: &str,
         store_reachable: bool,
     ) {

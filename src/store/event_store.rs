@@ -88,6 +88,9 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every parked event, oldest first.
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError>;
 
+    /// How many events are parked (the health line's count, without reading them).
+    async fn dead_letter_count(&self) -> Result<u64, StoreError>;
+
     /// Opens a write transaction on the store's database for a read-model update and its
     /// checkpoint.
     async fn begin_read_model_tx(&self) -> Result<ReadModelTx, StoreError>;

@@ -455,6 +455,13 @@ impl EventStore for PostgresStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    async fn dead_letter_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM event_store.dead_letters")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         let rows: Vec<(String, i64, Uuid, String, i64, String, String, DateTime<Utc>)> =
             sqlx::query_as(

@@ -337,6 +337,12 @@ impl EventStore for SqliteStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    async fn dead_letter_count(&self) -> Result<u64, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM dead_letters").fetch_one(&self.pool).await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         let rows: Vec<(String, i64, Vec<u8>, String, i64, String, String, String)> =
             sqlx::query_as(

@@ -138,6 +138,7 @@ projection_test!(
         let parked = bot.store.dead_letters().await.unwrap();
         let ours: Vec<_> = parked.iter().filter(|d| d.subscription == "faulty_test").collect();
         assert_eq!(ours.len(), 2, "{parked:?}");
+        assert_eq!(bot.store.dead_letter_count().await.unwrap(), parked.len() as u64);
         assert!(ours.iter().all(|d| d.event_type == "PairResolved"));
         assert!(ours[0].error.contains("cannot take pairs"), "{}", ours[0].error);
         assert!(
