@@ -1,6 +1,6 @@
 //! Whole games through the service: answers arrive as DMs (no guild) and are routed to the
 //! player's active game; timers are fired through the service as the demo does.
-use gamebot::domain::game::{GameError, GameEvent, Mode, Phase};
+use gamebot::domain::game::{ForbiddenBy, GameError, GameEvent, Mode, Phase};
 use gamebot::domain::{TeamId, UserId};
 use gamebot::service::{GameOutcome, ServiceError};
 
@@ -240,5 +240,43 @@ service_test!(
             .unwrap();
         assert_eq!(story.replay_name, name);
         assert_eq!(story.winners, ["Ann & Bob"]);
+    }
+);
+
+service_test!(
+    a_forbidden_word_from_one_game_is_refused_in_the_next_postgres,
+    a_forbidden_word_from_one_game_is_refused_in_the_next_sqlite,
+    |env| async move {
+        // Arrange: a one-round game that Ann and Bob win by answering the same word.
+        env.team(ANN, BOB).await;
+        let two_player = || options(Mode::TwoPlayer, &["rounds=1"]);
+        env.service
+            .open_game(&env.caller(ANN), CHANNEL, two_player(), &env.source())
+            .await
+            .unwrap();
+        let mut next = 0;
+        let resolved = play_match(&env, ANN, BOB, &mut next).await;
+        assert!(resolved.ended(), "one round ends the game");
+        let word = WORDS[next - 1];
+        env.settle().await;
+
+        // Act: the next game, and Ann tries the same word.
+        env.service
+            .open_game(&env.caller(ANN), CHANNEL, two_player(), &env.source())
+            .await
+            .unwrap();
+        let refused = env.service.answer(ANN, word, &env.source()).await;
+
+        // Assert: the player's forbidden list persisted across games.
+        assert!(
+            matches!(
+                refused,
+                Err(ServiceError::Game(GameError::ForbiddenWord {
+                    by: ForbiddenBy::ForbiddenList,
+                    ..
+                }))
+            ),
+            "{word} was answered in the last game: {refused:?}"
+        );
     }
 );
