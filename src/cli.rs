@@ -58,8 +58,12 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
-    /// List the events projections and reactors gave up on, one per line.
-    Deadletters,
+    /// List the events projections and reactors gave up on, one per line; `retry` re-drives them.
+    Deadletters {
+        /// `retry`: hand parked events to their consumer again.
+        #[command(subcommand)]
+        action: Option<DeadLettersCommand>,
+    },
     /// Measure the event store's throughput on a scratch database.
     Bench {
         /// Create the scratch database on this PostgreSQL server (e.g.
@@ -84,6 +88,24 @@ pub enum Command {
         /// What to do with them.
         #[command(subcommand)]
         action: ProjectionsCommand,
+    },
+}
+
+/// `gamebot deadletters ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeadLettersCommand {
+    /// Hand parked events to their consumer again and remove each one that now succeeds; one
+    /// that fails again stays parked with its new error. A running bot picks the request up
+    /// within seconds; consumers this command can run itself (every projection and every
+    /// reactor but the Discord notifier) are re-driven here at once.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["subscription", "all"])))]
+    Retry {
+        /// Only the events parked by this subscription (as `gamebot deadletters` names it).
+        #[arg(long)]
+        subscription: Option<String>,
+        /// Every parked event.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -169,7 +191,8 @@ pub fn demo(database: Option<String>, options: crate::demo::DemoOptions) -> anyh
     crate::telemetry::init(&settings.telemetry).context("starting telemetry")?;
     let system = actix_rt::System::new();
     system.block_on(async move {
-        let (store, migrated) = crate::startup::connect_store(&settings).await?;
+        let (store, migrated) =
+            crate::startup::connect_store_patiently(&settings, Some(DEMO_CONNECT_PATIENCE)).await?;
         println!("Playing on the {migrated}");
         let clock = std::sync::Arc::new(crate::demo::DemoClock::new(
             chrono::Utc::now(),
@@ -251,8 +274,75 @@ pub async fn replay_on(
     Ok(text)
 }
 
-/// `gamebot deadletters`: every parked event, one per line, oldest first.
-pub fn deadletters() -> anyhow::Result<()> {
+/// How long `gamebot demo` waits for an unreachable store at start-up before giving up.
+const DEMO_CONNECT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// `gamebot deadletters [retry ...]`.
+pub fn deadletters(action: Option<&DeadLettersCommand>) -> anyhow::Result<()> {
+    match action {
+        None => list_deadletters(),
+        Some(DeadLettersCommand::Retry { subscription, all }) => {
+            retry_deadletters(subscription.as_deref().filter(|_| !all))
+        }
+    }
+}
+
+/// `gamebot deadletters retry`: marks the parked events as requested, then re-drives those of
+/// every consumer this process can run (projections and reactors, through a runtime of its own
+/// that follows nothing) and prints what happened to each subscription's events.
+fn retry_deadletters(subscription: Option<&str>) -> anyhow::Result<()> {
+    let settings = load_settings()?;
+    actix_rt::System::new().block_on(async move {
+        let (store, _) = crate::startup::connect_store(&settings).await?;
+        let parked = store.dead_letters().await.context("reading the dead-letter table")?;
+        if let Some(name) = subscription {
+            if !parked.iter().any(|d| d.subscription == name) {
+                store.close().await;
+                anyhow::bail!("no events are parked for subscription \"{name}\"");
+            }
+        }
+        let requested = store
+            .request_dead_letter_retry(subscription)
+            .await
+            .context("marking dead letters for a retry")?;
+        println!("{requested} parked event(s) marked for a retry");
+        let runtime = crate::runtime::Runtime::start(
+            store.clone(),
+            std::sync::Arc::new(crate::runtime::SystemClock),
+            &settings.runtime,
+            &settings.health,
+        );
+        let timers = crate::reactors::start_timer_actor(&runtime);
+        let mut consumers = crate::projections::all_projections();
+        consumers.extend(crate::reactors::reactors_with_timers(&runtime, timers));
+        let mut names: Vec<&str> = parked.iter().map(|d| d.subscription.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut failed = false;
+        for name in names.into_iter().filter(|n| subscription.is_none_or(|s| s == *n)) {
+            let Some(consumer) = consumers.iter().find(|c| c.name() == name) else {
+                println!("{name}: left for the running bot (`gamebot serve` re-drives them)");
+                continue;
+            };
+            let done = crate::runtime::redrive_dead_letters(&*store, &**consumer)
+                .await
+                .with_context(|| format!("re-driving the events parked by {name}"))?;
+            failed |= done.parked_again > 0 || done.deferred > 0;
+            println!(
+                "{name}: {} handled and removed, {} parked again, {} deferred (store busy)",
+                done.succeeded, done.parked_again, done.deferred
+            );
+        }
+        store.close().await;
+        if failed {
+            anyhow::bail!("some events still fail: `gamebot deadletters` shows their errors");
+        }
+        Ok(())
+    })
+}
+
+/// `gamebot deadletters`: every parked event, one per line, in log order.
+fn list_deadletters() -> anyhow::Result<()> {
     let settings = load_settings()?;
     tokio_runtime()?.block_on(async {
         let (store, _) = crate::startup::connect_store(&settings).await?;
@@ -263,8 +353,9 @@ pub fn deadletters() -> anyhow::Result<()> {
             println!("no dead letters: every projection and reactor handled every event");
         }
         for d in parked {
+            let requested = if d.retry_requested { " [retry requested]" } else { "" };
             println!(
-                "{} {} position {} {} v{} {} ({}): {}",
+                "{} {} position {} {} v{} {} ({}){requested}: {}",
                 d.parked_at.to_rfc3339(),
                 d.subscription,
                 d.position,

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Command::Replay { game, until_version, verify } => {
             gamebot::cli::replay(&game, until_version, verify)
         }
-        Command::Deadletters => gamebot::cli::deadletters(),
+        Command::Deadletters { action } => gamebot::cli::deadletters(action.as_ref()),
         Command::Projections { action } => gamebot::cli::projections(&action),
         Command::Words { query } => {
             println!("{}", words_report(WordService::embedded(), &query));

@@ -33,6 +33,53 @@ pub async fn connect_store(
         .context("connecting to the event store (setting `database.url`)")
 }
 
+/// The first pause before connecting again to a store that is not reachable yet; it doubles up
+/// to [`MAX_CONNECT_RETRY`].
+pub const FIRST_CONNECT_RETRY: Duration = Duration::from_millis(500);
+
+/// The longest pause between two connection attempts at start-up.
+pub const MAX_CONNECT_RETRY: Duration = Duration::from_secs(10);
+
+/// [`connect_store`], waiting out a store that cannot be reached yet (a database still starting,
+/// a network blip): each failed attempt is logged at WARN with the next delay, and attempts
+/// continue with a doubling backoff until `give_up_after` (for ever when `None`). Anything but
+/// an unreachable store (bad settings, failed migrations) fails at once.
+pub async fn connect_store_patiently(
+    settings: &Settings,
+    give_up_after: Option<Duration>,
+) -> anyhow::Result<(Arc<dyn EventStore>, MigrationReport)> {
+    let started = tokio::time::Instant::now();
+    let mut delay = FIRST_CONNECT_RETRY;
+    let mut attempt = 1u32;
+    loop {
+        match store::connect_and_report(&settings.database).await {
+            Ok(connected) => {
+                if attempt > 1 {
+                    tracing::info!(attempt, "the event store is reachable again");
+                }
+                return Ok(connected);
+            }
+            Err(error)
+                if error.is_transient()
+                    && give_up_after.is_none_or(|limit| started.elapsed() + delay < limit) =>
+            {
+                tracing::warn!(
+                    health = "store_unreachable", attempt, retry_in_ms = delay.as_millis() as u64,
+                    error.message = %error, error.cause_chain = ?error,
+                    "the event store is not reachable yet; retrying"
+                );
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(MAX_CONNECT_RETRY);
+                attempt += 1;
+            }
+            Err(error) => {
+                return Err(anyhow::Error::new(error)
+                    .context("connecting to the event store (setting `database.url`)"))
+            }
+        }
+    }
+}
+
 /// Applies pending migrations and closes the store again: the whole of `gamebot migrate`.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<MigrationReport> {
     let (store, report) = connect_store(settings).await?;
@@ -259,7 +306,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     if settings.discord.token.is_none() {
         return Err(BotStartError::MissingToken.into());
     }
-    let (store, report) = connect_store(settings).await?;
+    let (store, report) = connect_store_patiently(settings, None).await?;
     tracing::info!(%report, "event store ready");
     let clock: SharedClock = Arc::new(SystemClock);
     let mut bot = match start_bot(store.clone(), settings, clock).await {

@@ -73,8 +73,7 @@ impl Table {
 
     /// The game as it stands, rebuilt by its actor.
     pub async fn game(&self, game: GameId) -> Result<Game, DemoError> {
-        self.registry
-            .inspect::<Game>(StreamId::game(game))
+        patiently("reading a game", || self.registry.inspect::<Game>(StreamId::game(game)))
             .await
             .map(|i| i.state)
             .map_err(|e| DemoError::Engine(format!("reading game {game}: {e}")))
@@ -86,6 +85,64 @@ impl Table {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// How long a simulated player keeps trying while the engine says "try again in a moment" (the
+/// store is unreachable or busy): long enough to wait out a database restart.
+pub const PATIENCE: Duration = Duration::from_secs(240);
+
+/// The first pause before trying again; it doubles up to [`MAX_RETRY_PAUSE`].
+const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(200);
+
+/// The longest pause between two tries.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(2);
+
+/// Sends `call` again, as a person would, while it fails with an error that says "try again"
+/// ([`crate::service::ServiceError::is_transient`], or a transient command error); gives up
+/// after [`PATIENCE`]. The caller keeps the same source id across tries, so a try whose reply
+/// was lost is not applied twice.
+pub async fn patiently<T, E, F, Fut>(what: &str, mut call: F) -> Result<T, E>
+where
+    E: Retryable + std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut pause = FIRST_RETRY_PAUSE;
+    loop {
+        match call().await {
+            Err(error) if error.retryable() && tokio::time::Instant::now() + pause < deadline => {
+                tracing::info!(step = what, error.message = %error, "trying again in a moment");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_RETRY_PAUSE);
+            }
+            result => return result,
+        }
+    }
+}
+
+/// An error a simulated player meets with "try again in a moment".
+pub trait Retryable {
+    /// Whether trying again later may work.
+    fn retryable(&self) -> bool;
+}
+
+impl Retryable for crate::service::ServiceError {
+    fn retryable(&self) -> bool {
+        self.is_transient()
+    }
+}
+
+impl<E: std::error::Error + 'static> Retryable for crate::runtime::CommandError<E> {
+    fn retryable(&self) -> bool {
+        self.is_transient()
+    }
+}
+
+impl Retryable for crate::store::StoreError {
+    fn retryable(&self) -> bool {
+        self.is_transient()
     }
 }
 
@@ -162,7 +219,8 @@ pub async fn play_team(
             continue;
         }
         if clocked && player.mind.gives_up(team.guesses, nonce(team, seat)) {
-            match table.service.give_up(player.user, &table.source("give-up")).await {
+            let source = table.source("give-up");
+            match patiently("giving up", || table.service.give_up(player.user, &source)).await {
                 Ok(_) => table.counts.give_ups.fetch_add(1, Ordering::Relaxed),
                 Err(e) if e.is_user_error() => 0,
                 Err(e) => return Err(DemoError::Engine(format!("{} giving up: {e}", player.name))),
@@ -179,14 +237,18 @@ pub async fn play_team(
             Some(word) => word.to_owned(),
             None if clocked => {
                 // Nothing comes to mind: a Race player gives the pair up.
-                let _ = table.service.give_up(player.user, &table.source("give-up")).await;
+                let source = table.source("give-up");
+                let _ =
+                    patiently("giving up", || table.service.give_up(player.user, &source)).await;
                 table.counts.give_ups.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
             None => fallback_word(table, &avoid, nonce(team, seat)),
         };
         let sent = std::time::Instant::now();
-        let answered = table.service.answer(player.user, &word, &table.source("answer")).await;
+        let source = table.source("answer");
+        let answered =
+            patiently("answering", || table.service.answer(player.user, &word, &source)).await;
         let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
         table.counts.answer_micros.fetch_add(micros, Ordering::Relaxed);
         match answered {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::associations::{Associations, Mind};
 use super::clock::DemoClock;
-use super::players::{play_team, SimPlayer, Table, LOOK_AGAIN};
+use super::players::{patiently, play_team, SimPlayer, Table, LOOK_AGAIN};
 use super::DemoError;
 use crate::discord::{game_over, leaderboard, LeaderboardKind, Period};
 use crate::domain::game::{GameEvent, GameOptions, Mode, Phase};
@@ -40,7 +40,7 @@ pub const TIMED_SPEED: u32 = 60;
 pub const LONGFORM_SPEED: u32 = 57_600;
 
 /// The longest a game may take in real time before the demo gives up on it.
-const GAME_TIMEOUT: Duration = Duration::from_secs(120);
+const GAME_TIMEOUT: Duration = Duration::from_secs(360);
 
 /// How the demo plays.
 #[derive(Debug, Clone)]
@@ -211,15 +211,18 @@ pub async fn run(
         let name = TeamName::parse(team_name)
             .map_err(|e| DemoError::Engine(format!("team name {team_name}: {e}")))?;
         let step = format!("{} invites {}", a.name, b.name);
-        table
-            .service
-            .invite(&caller(a), (b.user, b.name.clone()), Some(name), &table.source_for(&step))
-            .await
-            .map_err(|e| DemoError::Service { step: step.clone(), error: e.to_string() })?;
+        let source = table.source_for(&step);
+        let invitee = (b.user, b.name.clone());
+        let inviter = caller(a);
+        patiently(&step, || {
+            table.service.invite(&inviter, invitee.clone(), Some(name.clone()), &source)
+        })
+        .await
+        .map_err(|e| DemoError::Service { step: step.clone(), error: e.to_string() })?;
         let step = format!("{} accepts", b.name);
-        let formed = table
-            .service
-            .accept(&caller(b), &table.source_for(&step))
+        let source = table.source_for(&step);
+        let invited = caller(b);
+        let formed = patiently(&step, || table.service.accept(&invited, &source))
             .await
             .map_err(|e| DemoError::Service { step, error: e.to_string() })?;
         narrator.say(&format!("{} & {} formed {}.", a.name, b.name, formed.name));
@@ -339,21 +342,26 @@ impl GameCtx<'_> {
         let fail = |step: String| {
             move |e: crate::service::ServiceError| DemoError::Service { step, error: e.to_string() }
         };
-        let opened = service
-            .open_game(&caller(creator), channel, options, &self.table.source_for("open"))
-            .await
-            .map_err(fail(format!("{} opens a {mode} game", creator.name)))?;
+        let source = self.table.source_for("open");
+        let opener = caller(creator);
+        let opened = patiently("opening a game", || {
+            service.open_game(&opener, channel, options.clone(), &source)
+        })
+        .await
+        .map_err(fail(format!("{} opens a {mode} game", creator.name)))?;
         let game_id = opened.game_id;
         for team in &teams[1..] {
             let p = &team.players[0];
-            service
-                .join(&caller(p), channel, &self.table.source_for("join"))
+            let source = self.table.source_for("join");
+            let joiner = caller(p);
+            patiently("joining", || service.join(&joiner, channel, &source))
                 .await
                 .map_err(fail(format!("{} joins the {mode} lobby", team.name)))?;
         }
         if mode != Mode::TwoPlayer {
-            service
-                .start(&caller(creator), channel, &self.table.source_for("start"))
+            let source = self.table.source_for("start");
+            let starter = caller(creator);
+            patiently("starting", || service.start(&starter, channel, &source))
                 .await
                 .map_err(fail(format!("{} starts the {mode} game", creator.name)))?;
         }
@@ -363,8 +371,9 @@ impl GameCtx<'_> {
         tokio::time::timeout(GAME_TIMEOUT, playing).await.map_err(|_| {
             DemoError::Stuck(format!("the {mode} game did not end within {GAME_TIMEOUT:?}"))
         })??;
-        // The game is over; the replay-naming reactor names it a moment later.
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // The game is over; the replay-naming reactor names it a moment later (or once the
+        // store is back, after an outage).
+        let deadline = Instant::now() + super::players::PATIENCE;
         let replay_name = loop {
             let game = self.table.game(game_id).await?;
             match (game.phase(), game.replay_name()) {
@@ -374,7 +383,8 @@ impl GameCtx<'_> {
                 }
                 _ if Instant::now() > deadline => {
                     return Err(DemoError::Stuck(format!(
-                        "the {mode} game got no replay name in 30 s"
+                        "the {mode} game got no replay name in {:?}",
+                        super::players::PATIENCE
                     )))
                 }
                 _ => tokio::time::sleep(LOOK_AGAIN).await,
@@ -383,7 +393,7 @@ impl GameCtx<'_> {
         let text = self.game_over_text(game_id, mode, &replay_name).await?;
         self.narrator.say(&format!("\n{text}"));
         // The next game needs these players free: their claims are released by a reactor.
-        let _ = self.engine.caught_up(Duration::from_secs(30)).await;
+        let _ = self.engine.caught_up(super::players::PATIENCE).await;
         self.narrator.done();
         Ok(PlayedGame { mode, game_id, replay_name, game_over: text, took: started.elapsed() })
     }
@@ -395,7 +405,9 @@ impl GameCtx<'_> {
         mode: Mode,
         replay_name: &str,
     ) -> Result<String, DemoError> {
-        let recorded = self.engine.runtime.store().read_stream(&StreamId::game(game), 1).await?;
+        let stream = StreamId::game(game);
+        let store = self.engine.runtime.store();
+        let recorded = patiently("reading a game", || store.read_stream(&stream, 1)).await?;
         let codec = Codec::<GameEvent>::new();
         for event in recorded.iter().rev() {
             if let GameEvent::GameEnded { winners, ranking, .. } = codec.decode(event)? {

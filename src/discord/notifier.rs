@@ -18,7 +18,7 @@ use super::render::{
     pair_matched, pair_missed, round_started, round_summary, team_out_dm, OutgoingMessage,
     TeamNames,
 };
-use super::sender::{Delivery, DmFallback, NonceKey, Sender, Target};
+use super::sender::{Delivered, Delivery, DmFallback, NonceKey, SendError, Sender, Target};
 use crate::domain::game::{Game, GameEvent, GuessResult, Mode, Phase};
 use crate::domain::team::TeamEvent;
 use crate::domain::{Aggregate, TeamId, UserId};
@@ -135,14 +135,15 @@ impl Notifier {
         team: TeamId,
         slot: &'static str,
         message: &OutgoingMessage,
-    ) {
+    ) -> Result<(), HandleError> {
         let Some(players) = game.teams().iter().find(|t| t.team_id == team).map(|t| t.users())
         else {
-            return;
+            return Ok(());
         };
         for player in players {
-            self.dm(event, game, player, slot, message.clone()).await;
+            self.dm(event, game, player, slot, message.clone()).await?;
         }
+        Ok(())
     }
 
     async fn dm(
@@ -152,15 +153,14 @@ impl Notifier {
         player: UserId,
         slot: &'static str,
         message: OutgoingMessage,
-    ) {
+    ) -> Result<(), HandleError> {
         let mut delivery =
             Delivery::new(Target::Dm(player), message).nonce(NonceKey::new(event.event_id, slot));
         if let Some(setup) = game.setup() {
             delivery =
                 delivery.dm_fallback(DmFallback { channel: setup.channel, game: setup.game_id });
         }
-        // Failures are logged by the sender; the game goes on either way.
-        let _ = self.sender.deliver(delivery).await;
+        delivered(self.sender.deliver(delivery).await)
     }
 
     async fn to_channel(
@@ -169,11 +169,11 @@ impl Notifier {
         game: &Game,
         slot: &'static str,
         message: OutgoingMessage,
-    ) {
-        let Some(setup) = game.setup() else { return };
+    ) -> Result<(), HandleError> {
+        let Some(setup) = game.setup() else { return Ok(()) };
         let delivery = Delivery::new(Target::Channel(setup.channel), message)
             .nonce(NonceKey::new(event.event_id, slot));
-        let _ = self.sender.deliver(delivery).await;
+        delivered(self.sender.deliver(delivery).await)
     }
 
     async fn on_game_event(&self, event: &RecordedEvent) -> Result<(), HandleError> {
@@ -184,17 +184,17 @@ impl Notifier {
         match current {
             GameEvent::PairDealt { team_id, pair, .. } => {
                 self.wait_for_active_players(event.position).await;
-                self.to_team(event, game, *team_id, "pair", &pair_dm(pair, mode, 1)).await;
+                self.to_team(event, game, *team_id, "pair", &pair_dm(pair, mode, 1)).await?;
             }
             GameEvent::PairResolved { team_id, guess_count, answers, result, points, .. } => {
                 match result {
                     GuessResult::Matched { .. } => {
                         let message = pair_matched(answers, *guess_count, *points, mode);
-                        self.to_team(event, game, *team_id, "match", &message).await;
+                        self.to_team(event, game, *team_id, "match", &message).await?;
                     }
                     GuessResult::Missed => {
                         let missed = pair_missed(answers, *guess_count);
-                        self.to_team(event, game, *team_id, "miss", &missed).await;
+                        self.to_team(event, game, *team_id, "miss", &missed).await?;
                         // The answers are the new pair, unless this miss ended the team's play.
                         let ended = after.iter().any(|e| match e {
                             GameEvent::TeamEliminated { team_id: t, .. } => t == team_id,
@@ -208,23 +208,23 @@ impl Notifier {
                         if !ended && still_playing {
                             let pair = [answers[0].word.clone(), answers[1].word.clone()];
                             let message = pair_dm(&pair, mode, guess_count + 1);
-                            self.to_team(event, game, *team_id, "pair", &message).await;
+                            self.to_team(event, game, *team_id, "pair", &message).await?;
                         }
                     }
                 }
             }
             GameEvent::PairAbandoned { team_id, player, guess_count, pair, points, .. } => {
                 let message = pair_abandoned(pair, *player, *guess_count, *points);
-                self.to_team(event, game, *team_id, "abandon", &message).await;
+                self.to_team(event, game, *team_id, "abandon", &message).await?;
             }
             GameEvent::TeamEliminated { team_id, round, reason, .. } => {
-                self.to_team(event, game, *team_id, "out", &team_out_dm(*round, *reason)).await;
+                self.to_team(event, game, *team_id, "out", &team_out_dm(*round, *reason)).await?;
             }
             GameEvent::RoundStarted { round, .. }
                 if *round > 1 && matches!(mode, Mode::Knockout | Mode::Longform) =>
             {
                 let message = round_started(game, self.clock.now());
-                self.to_channel(event, game, "round", message).await;
+                self.to_channel(event, game, "round", message).await?;
             }
             GameEvent::RoundEnded { round, results, next_round_at, ended_at } => {
                 let names = TeamNames::from_game(game);
@@ -233,7 +233,7 @@ impl Notifier {
                         let reveal = longform_reveal(*round, &context.events, &names);
                         let count = reveal.len();
                         for (index, message) in reveal.into_iter().enumerate() {
-                            self.to_channel(event, game, reveal_slot(index), message).await;
+                            self.to_channel(event, game, reveal_slot(index), message).await?;
                             if index + 1 < count {
                                 let at = self.clock.now() + REVEAL_PAUSE;
                                 tokio::time::sleep(self.clock.real_wait_until(at)).await;
@@ -243,7 +243,7 @@ impl Notifier {
                     _ => {
                         let message =
                             round_summary(*round, results, &names, *next_round_at, *ended_at);
-                        self.to_channel(event, game, "summary", message).await;
+                        self.to_channel(event, game, "summary", message).await?;
                     }
                 }
             }
@@ -254,7 +254,7 @@ impl Notifier {
                 });
                 if let Some((winners, ranking)) = ended {
                     let message = game_over(mode, winners, ranking, name);
-                    self.to_channel(event, game, "game-over", message).await;
+                    self.to_channel(event, game, "game-over", message).await?;
                 }
             }
             GameEvent::GameCancelled { by, .. } => {
@@ -266,7 +266,7 @@ impl Notifier {
                     for team in game.teams() {
                         for player in team.users() {
                             self.dm(event, game, player, "cancelled", game_cancelled(mode, *by))
-                                .await;
+                                .await?;
                         }
                     }
                 }
@@ -284,9 +284,27 @@ impl Notifier {
             // The invitation does not record its channel, so the inviter hears it by DM.
             let delivery = Delivery::new(Target::Dm(inviter), invitation_expired(inviter, invitee))
                 .nonce(NonceKey::new(event.event_id, "expired"));
-            let _ = self.sender.deliver(delivery).await;
+            delivered(self.sender.deliver(delivery).await)?;
         }
         Ok(())
+    }
+}
+
+/// What a delivery means for the notification's event. Every message carries a nonce Discord
+/// enforces, so handing the event over again after a failure resends only what did not arrive:
+/// - Discord failing or unreachable past the sender's own retries is transient: the event is
+///   retried until the messages go out (a token Discord rejects too, since nothing can be sent
+///   until an operator fixes it);
+/// - a request Discord refuses for good (a channel the bot may not write to) is permanent: the
+///   event is parked, to be re-driven once the permission is fixed;
+/// - closed DMs are not a failure: the sender already told the game's channel.
+fn delivered(result: Result<Delivered, SendError>) -> Result<(), HandleError> {
+    match result {
+        Ok(Delivered::Sent | Delivered::DmsClosed) => Ok(()),
+        Err(error @ (SendError::GaveUp { .. } | SendError::Unauthorized)) => {
+            Err(HandleError::Unavailable(format!("Discord: {error}")))
+        }
+        Err(error) => Err(HandleError::Unhandled(format!("Discord: {error}"))),
     }
 }
 

@@ -16,6 +16,13 @@ pub enum ReadModelError {
     /// Infrastructure: log it and show a generic message.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A projection panicked while rebuilding (the event it panicked on is parked, unless it
+    /// panicked outside any event).
+    ///
+    /// # Handling
+    /// A bug: fix it and run the rebuild again.
+    #[error(transparent)]
+    Panicked(#[from] crate::runtime::SubscriberPanicked),
     /// A subscriber failed while resetting its read model.
     ///
     /// # Handling

@@ -28,19 +28,28 @@ pub(super) fn caused_by(
     }
 }
 
-/// Turns a command's result into the subscriber's: refused and failed commands become errors,
-/// so the subscription retries the event with backoff and parks it if it keeps failing.
+/// Turns a command's result into the subscriber's: a failure the store or the runtime may get
+/// over (unreachable, busy, an actor gone) stays transient, so the subscription retries the
+/// event until it passes; a refusal or a bug is permanent, so it parks after a few attempts.
 pub(super) fn sent<A: Aggregate>(
     what: &str,
     result: Result<Outcome<A>, CommandError<A::Error>>,
 ) -> Result<(), HandleError> {
-    match result {
-        Ok(_) => Ok(()),
-        Err(CommandError::Store(error)) => Err(HandleError::Store(error)),
-        Err(CommandError::Rejected(error)) => {
-            Err(HandleError::Unhandled(format!("{what} was refused: {error}")))
+    result.map(|_| ()).map_err(|error| command_failed(what, error))
+}
+
+/// Classifies a stream command's failure for the subscription (see [`sent`]).
+pub(super) fn command_failed<E: std::error::Error + 'static>(
+    what: &str,
+    error: CommandError<E>,
+) -> HandleError {
+    match error {
+        CommandError::Store(error) => HandleError::Store(error),
+        CommandError::Rejected(error) => {
+            HandleError::Unhandled(format!("{what} was refused: {error}"))
         }
-        Err(other) => Err(HandleError::Unhandled(format!("{what} failed: {other}"))),
+        other if other.is_transient() => HandleError::Unavailable(format!("{what}: {other}")),
+        other => HandleError::Unhandled(format!("{what} failed: {other}")),
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use super::common::{caused_by, decode, game_event_among, sent};
+use super::common::{caused_by, command_failed, decode, game_event_among, sent};
 use crate::domain::game::{Game, GameEvent};
 use crate::domain::player::{ForbiddenListSize, Player, PlayerCommand, ResolvedPairId};
 use crate::domain::words::WordService;
@@ -61,7 +61,7 @@ impl ForbiddenWordsReactor {
             .registry
             .inspect::<Game>(StreamId::game(game))
             .await
-            .map_err(|e| HandleError::Unhandled(format!("reading game {game} failed: {e}")))?;
+            .map_err(|e| command_failed(&format!("reading game {game}"), e))?;
         let setup = inspected
             .state
             .setup()

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::common::{caused_by, game_event_among, sent};
+use super::common::{caused_by, command_failed, game_event_among, sent};
 use crate::domain::game::{Game, GameCommand};
 use crate::domain::words::WordService;
 use crate::domain::GameId;
@@ -173,7 +173,7 @@ impl Subscriber for ReplayNamesReactor {
             .registry
             .inspect::<Game>(stream.clone())
             .await
-            .map_err(|e| HandleError::Unhandled(format!("reading game {game} failed: {e}")))?;
+            .map_err(|e| command_failed(&format!("reading game {game}"), e))?;
         if inspected.state.replay_name().is_some() {
             return Ok(());
         }

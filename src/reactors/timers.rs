@@ -9,7 +9,7 @@ use std::sync::Arc;
 use actix::Addr;
 use async_trait::async_trait;
 
-use super::common::{decode, game_of};
+use super::common::{command_failed, decode, game_of};
 use super::timer_actor::{Arm, Disarm, TimerActor};
 use super::timer_table::{delete_timer, save_timer, ArmedTimer, TimerCommand};
 use crate::domain::game::Game;
@@ -73,7 +73,7 @@ impl TimersReactor {
             .registry
             .inspect::<Game>(event.stream_id.clone())
             .await
-            .map_err(|e| HandleError::Unhandled(format!("reading game {game} failed: {e}")))?;
+            .map_err(|e| command_failed(&format!("reading game {game}"), e))?;
         match inspected.state.pending_timer() {
             Some((at, command)) => {
                 let command = TimerCommand::Game { command };

@@ -9,9 +9,9 @@ use tokio::sync::Semaphore;
 
 use super::clock::SharedClock;
 use super::deps::{FaultSwitch, StreamDeps};
-use super::health::Health;
+use super::health::{FollowerLine, Health};
 use super::registry::{Registry, RegistryHandle, RegistrySettings};
-use super::subscription::{Progress, Subscriber, SubscriptionActor};
+use super::subscription::{Progress, RetryPolicy, Subscriber, SubscriptionActor};
 use crate::config::{HealthSettings, RuntimeSettings};
 use crate::domain::game::{Game, GameCommand};
 use crate::domain::guild::Guild;
@@ -115,12 +115,23 @@ impl Runtime {
         &self.game_deps.fault
     }
 
-    /// Starts following the log with `subscriber`; returns its progress.
+    /// Starts following the log with `subscriber` under a supervisor (a panic restarts it from
+    /// its checkpoint); returns its progress.
     pub fn subscribe(&self, subscriber: Arc<dyn Subscriber>) -> Arc<Progress> {
+        self.subscribe_with(subscriber, RetryPolicy::default())
+    }
+
+    /// [`Runtime::subscribe`] with another retry policy (tests use short delays).
+    pub fn subscribe_with(
+        &self,
+        subscriber: Arc<dyn Subscriber>,
+        policy: RetryPolicy,
+    ) -> Arc<Progress> {
         let name = subscriber.name();
-        let actor = SubscriptionActor::new(self.store.clone(), subscriber);
+        let actor = SubscriptionActor::new(self.store.clone(), subscriber, self.health.clone())
+            .with_policy(policy);
         let progress = actor.progress();
-        let addr = actor.start();
+        let addr = Supervisor::start(move |_| actor);
         if let Ok(mut followed) = self.followed.lock() {
             followed.push(Followed { name, progress: progress.clone(), addr });
         }
@@ -206,7 +217,7 @@ impl Handler<StopSubscription> for SubscriptionActor {
     type Result = ();
 
     fn handle(&mut self, _: StopSubscription, ctx: &mut Self::Context) {
-        ctx.stop();
+        self.halt(ctx);
     }
 }
 
@@ -268,24 +279,51 @@ impl HealthReporter {
                 true => store.dead_letter_count().await.unwrap_or(0),
                 false => 0,
             };
-            (report, lags, reachable, parked, extra, window)
+            (report, lags, reachable, parked, extra, window, followed)
         };
         ctx.spawn(fut.into_actor(self).map(
-            |(report, lags, reachable, parked, extra, window), act, _| {
+            |(report, lags, reachable, parked, extra, window, followed), act, _| {
                 let lag_line = lags
                     .iter()
                     .map(|(n, _, lag)| format!("{n}={lag}"))
                     .collect::<Vec<_>>()
                     .join(",");
-                report.log(window, &lag_line, parked, &extra, reachable);
+                let stalled_line = followed
+                    .iter()
+                    .filter_map(|f| f.progress.stall().map(|stall| (f.name, stall)))
+                    .map(|(name, stall)| {
+                        format!(
+                            "{name}@{}({} attempts, {}s: {})",
+                            stall.position,
+                            stall.attempts,
+                            stall.since.elapsed().as_secs(),
+                            stall.last_error
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let line = FollowerLine {
+                    lag: &lag_line,
+                    stalled: &stalled_line,
+                    parked,
+                    store_reachable: reachable,
+                };
+                report.log(window, &line, &extra);
                 for (name, checkpoint, lag) in &lags {
                     let previous = act.last_seen.iter().find(|(n, _)| n == name).map(|(_, c)| *c);
                     if *lag > 0 && previous == Some(*checkpoint) {
+                        let last_error = followed
+                            .iter()
+                            .find(|f| f.name == *name)
+                            .and_then(|f| f.progress.stall())
+                            .map(|stall| stall.last_error)
+                            .unwrap_or_default();
                         tracing::warn!(
                             health = "stalled_projection",
                             subscription = name,
                             position = checkpoint,
                             lag,
+                            error.message = %last_error,
                             "subscription has not moved since the last health line"
                         );
                     }

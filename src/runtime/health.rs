@@ -103,6 +103,30 @@ impl Health {
         );
     }
 
+    /// A subscription's actor is being restarted from its checkpoint after its subscriber
+    /// panicked on the event at `position`.
+    pub fn subscription_restarted(&self, subscription: &str, position: i64, panic: &str) {
+        self.restarts.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            health = "restart",
+            subscription,
+            position,
+            cause = "the subscriber panicked",
+            panic.message = panic,
+            "subscription restarting from its checkpoint"
+        );
+    }
+
+    /// A stream actor's rebuild from the store panicked; the stream is retried with backoff.
+    pub fn rebuild_panicked(&self, kind: &'static str, stream: &StreamId, panic: &str) {
+        self.restarts.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            health = "restart", stream.id = %stream, stream.kind = kind,
+            cause = "rebuilding the stream panicked", panic.message = panic,
+            "stream actor rebuild failed; retrying with backoff"
+        );
+    }
+
     /// The store could not be reached while serving `stream`.
     pub fn store_unreachable(&self, stream: &StreamId, error: &StoreError) {
         tracing::warn!(
@@ -145,18 +169,27 @@ impl Health {
     }
 }
 
+/// What the health line says about the followers of the log.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowerLine<'a> {
+    /// `name=<events behind>` per subscription, comma separated.
+    pub lag: &'a str,
+    /// `name@<position>(<attempts> attempts, <seconds>s: <last error>)` per stalled subscription.
+    pub stalled: &'a str,
+    /// Events parked in the dead-letter table.
+    pub parked: u64,
+    /// Whether the store answered while the line was measured.
+    pub store_reachable: bool,
+}
+
 impl HealthReport {
     /// Writes the report as one structured INFO line, with each subscription's lag in events
-    /// (`projections.lag`), the events parked in the dead-letter table (`projections.parked`),
-    /// extra parts such as the gateway state, and whether the store answered.
-    pub fn log(
-        &self,
-        window: Duration,
-        lag: &str,
-        parked: u64,
-        extra: &str,
-        store_reachable: bool,
-    ) {
+    /// (`projections.lag`), the subscriptions retrying a transient failure with their position,
+    /// attempts and last error (`projections.stalled`), the events parked in the dead-letter
+    /// table (`projections.parked`), extra parts such as the gateway state, and whether the
+    /// store answered.
+    pub fn log(&self, window: Duration, followers: &FollowerLine<'_>, extra: &str) {
+        let FollowerLine { lag, stalled, parked, store_reachable } = *followers;
         let live = self.live.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
         let per_second = self.commands as f64 / window.as_secs_f64().max(0.001);
         tracing::info!(
@@ -173,6 +206,7 @@ impl HealthReport {
             store.conflicts = self.conflicts,
             store.reachable = store_reachable,
             projections.lag = %lag,
+            projections.stalled = %stalled,
             projections.parked = parked,
             extra = %extra,
             "health"

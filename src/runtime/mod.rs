@@ -11,13 +11,13 @@ mod subscription;
 pub use clock::{Clock, FastClock, SharedClock, SystemClock};
 pub use deps::{FaultSwitch, StreamDeps};
 pub use engine::{Runtime, StopSubscription, SNAPSHOT_SCHEMA};
-pub use health::{Health, HealthReport};
+pub use health::{FollowerLine, Health, HealthReport};
 pub use registry::{Locate, Registry, RegistryError, RegistryHandle, RegistrySettings};
 pub use stream_actor::{
     CommandError, CommandMeta, Execute, Inspect, Inspected, Outcome, StreamActor,
     MAX_CONFLICT_RETRIES, REMEMBERED_SOURCES,
 };
 pub use subscription::{
-    catch_up_once, HandleError, Progress, Subscriber, SubscriptionActor, BATCH_SIZE,
-    FIRST_RETRY_DELAY, IDLE_REREAD, MAX_ATTEMPTS,
+    catch_up_once, redrive_dead_letters, HandleError, Progress, Redriven, RetryPolicy, Stall,
+    Subscriber, SubscriberPanicked, SubscriptionActor, BATCH_SIZE, IDLE_REREAD, REDRIVE_POLL,
 };

@@ -78,6 +78,9 @@ impl<A: Aggregate> Handler<Inspect<A>> for StreamActor<A> {
     type Result = AtomicResponse<Self, Result<Inspected<A>, CommandError<A::Error>>>;
 
     fn handle(&mut self, _: Inspect<A>, _: &mut Self::Context) -> Self::Result {
+        if let Some(refusal) = self.rebuild_held_off() {
+            return AtomicResponse::new(Box::pin(actix::fut::ready(Err(refusal))));
+        }
         let deps = self.deps.clone();
         let stream = self.stream.clone();
         let cell = std::mem::take(&mut self.cell);
@@ -93,7 +96,8 @@ impl<A: Aggregate> Handler<Inspect<A>> for StreamActor<A> {
             .into_actor(self)
             .map(|(cell, result), act, _| {
                 act.cell = cell;
-                result.map_err(CommandError::Store)
+                act.settle_cell();
+                result.map_err(CommandError::from)
             }),
         ))
     }
@@ -154,13 +158,61 @@ pub enum CommandError<E: std::error::Error + 'static> {
     Unavailable,
 }
 
-/// The aggregate as the actor holds it: not yet read from the store, or folded up to a version.
+impl<E: std::error::Error + 'static> CommandError<E> {
+    /// Whether sending the same command again later can succeed: the store was unreachable or
+    /// busy, the actor was gone, or other writers kept winning. A refusal, a panic and a
+    /// replay's refusal are not.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CommandError::Store(error) => error.is_transient(),
+            CommandError::Contended | CommandError::Unavailable => true,
+            CommandError::Rejected(_) | CommandError::Panicked(_) | CommandError::ReadOnly => false,
+        }
+    }
+}
+
+/// The aggregate as the actor holds it: not yet read from the store, folded up to a version, or
+/// poisoned: folding the stream panicked, and the actor waits before it tries again.
 #[derive(Default)]
 enum Cell<A> {
     #[default]
     Unloaded,
     Loaded(Loaded<A>),
+    Poisoned(String),
 }
+
+/// Why a stream could not be rebuilt.
+#[derive(Debug)]
+enum LoadError {
+    /// The store failed.
+    Store(StoreError),
+    /// Folding an event panicked.
+    Panicked(String),
+}
+
+impl From<StoreError> for LoadError {
+    fn from(error: StoreError) -> Self {
+        LoadError::Store(error)
+    }
+}
+
+impl<E: std::error::Error + 'static> From<LoadError> for CommandError<E> {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Store(error) => CommandError::Store(error),
+            LoadError::Panicked(message) => {
+                CommandError::Panicked(format!("rebuilding the stream: {message}"))
+            }
+        }
+    }
+}
+
+/// The first pause before a stream whose rebuild panicked is rebuilt again; it doubles with each
+/// failure up to [`MAX_REBUILD_BACKOFF`].
+pub const FIRST_REBUILD_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The longest pause between two rebuilds of a stream that keeps panicking.
+pub const MAX_REBUILD_BACKOFF: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A folded aggregate.
 struct Loaded<A> {
@@ -205,14 +257,20 @@ impl<A: Aggregate> Cell<A> {
         deps: &StreamDeps<A>,
         stream: &StreamId,
         until: Option<u64>,
-    ) -> Result<&mut Loaded<A>, StoreError> {
-        if let Cell::Unloaded = self {
-            let loaded = load::<A>(deps, stream, until).await?;
-            *self = Cell::Loaded(loaded);
+    ) -> Result<&mut Loaded<A>, LoadError> {
+        if let Cell::Unloaded | Cell::Poisoned(_) = self {
+            match load::<A>(deps, stream, until).await {
+                Ok(loaded) => *self = Cell::Loaded(loaded),
+                Err(LoadError::Panicked(message)) => {
+                    *self = Cell::Poisoned(message.clone());
+                    return Err(LoadError::Panicked(message));
+                }
+                Err(error) => return Err(error),
+            }
         }
         match self {
             Cell::Loaded(loaded) => Ok(loaded),
-            Cell::Unloaded => unreachable!("loaded just above"),
+            Cell::Unloaded | Cell::Poisoned(_) => unreachable!("loaded just above"),
         }
     }
 }
@@ -222,7 +280,7 @@ async fn load<A: Aggregate>(
     deps: &StreamDeps<A>,
     stream: &StreamId,
     until: Option<u64>,
-) -> Result<Loaded<A>, StoreError> {
+) -> Result<Loaded<A>, LoadError> {
     let started = Instant::now();
     let mut state = A::default();
     let mut version = 0;
@@ -256,15 +314,18 @@ async fn load<A: Aggregate>(
     Ok(loaded)
 }
 
-/// Folds stored events into a loaded aggregate, remembering their source ids.
+/// Folds stored events into a loaded aggregate, remembering their source ids. A panic in
+/// `apply` is caught: the state is then suspect and the caller must not keep it.
 fn fold_recorded<A: Aggregate>(
     codec: &Codec<A::Event>,
     loaded: &mut Loaded<A>,
     recorded: &[RecordedEvent],
-) -> Result<(), StoreError> {
+) -> Result<(), LoadError> {
     for envelope in recorded {
-        let event = codec.decode(envelope)?;
-        loaded.state.apply(&event);
+        let event = codec.decode(envelope).map_err(StoreError::from)?;
+        let state = &mut loaded.state;
+        catch_unwind(AssertUnwindSafe(|| state.apply(&event)))
+            .map_err(|panic| LoadError::Panicked(panic_message(&panic)))?;
         loaded.version = envelope.stream_version;
         loaded.events_since_snapshot += 1;
         if let Some(source) = &envelope.metadata.source_id {
@@ -281,6 +342,9 @@ pub struct StreamActor<A: Aggregate> {
     cell: Cell<A>,
     /// Set for a replay: the actor folds the stream only up to this version and refuses commands.
     until_version: Option<u64>,
+    /// Rebuilds that panicked in a row, and when the next one may run.
+    rebuild_failures: u32,
+    retry_rebuild_at: Option<Instant>,
 }
 
 impl<A: Aggregate> fmt::Debug for StreamActor<A> {
@@ -292,13 +356,52 @@ impl<A: Aggregate> fmt::Debug for StreamActor<A> {
 impl<A: Aggregate> StreamActor<A> {
     /// An actor for `stream`; it loads itself when started.
     pub fn new(stream: StreamId, deps: Arc<StreamDeps<A>>) -> Self {
-        Self { stream, deps, cell: Cell::Unloaded, until_version: None }
+        Self {
+            stream,
+            deps,
+            cell: Cell::Unloaded,
+            until_version: None,
+            rebuild_failures: 0,
+            retry_rebuild_at: None,
+        }
     }
 
     /// A read-only actor that rebuilds `stream` only up to `version`, for replays: the same
     /// rebuild code as production, stopped at a point in the game's history.
     pub fn replaying_until(stream: StreamId, deps: Arc<StreamDeps<A>>, version: u64) -> Self {
-        Self { stream, deps, cell: Cell::Unloaded, until_version: Some(version) }
+        Self { until_version: Some(version), ..Self::new(stream, deps) }
+    }
+
+    /// After a command or a rebuild: if folding the stream panicked, report it and hold off the
+    /// next rebuild with a doubling backoff (other streams are untouched); once a rebuild
+    /// succeeds the backoff is forgotten.
+    fn settle_cell(&mut self) {
+        match &self.cell {
+            Cell::Poisoned(message) => {
+                self.rebuild_failures += 1;
+                let doublings = (self.rebuild_failures - 1).min(16);
+                let wait = (FIRST_REBUILD_BACKOFF * (1 << doublings)).min(MAX_REBUILD_BACKOFF);
+                self.retry_rebuild_at = Some(Instant::now() + wait);
+                self.deps.health.rebuild_panicked(A::KIND, &self.stream, message);
+                self.cell = Cell::Unloaded;
+            }
+            Cell::Loaded(_) => {
+                self.rebuild_failures = 0;
+                self.retry_rebuild_at = None;
+            }
+            Cell::Unloaded => {}
+        }
+    }
+
+    /// The refusal to give while a panicked rebuild's backoff runs.
+    fn rebuild_held_off<E: std::error::Error + 'static>(&self) -> Option<CommandError<E>> {
+        let at = self.retry_rebuild_at?;
+        let left = at.checked_duration_since(Instant::now())?;
+        Some(CommandError::Panicked(format!(
+            "rebuilding stream {} failed; retrying in {} ms",
+            self.stream,
+            left.as_millis()
+        )))
     }
 }
 
@@ -316,7 +419,9 @@ impl<A: Aggregate> Actor for StreamActor<A> {
             async move {
                 let _permit = deps.rebuild_permits.acquire().await;
                 let mut cell = Cell::<A>::Unloaded;
-                if let Err(error) = cell.ensure_loaded(&deps, &stream, until).await {
+                if let Err(LoadError::Store(error)) =
+                    cell.ensure_loaded(&deps, &stream, until).await
+                {
                     deps.health.store_unreachable(&stream, &error);
                 }
                 cell
@@ -325,6 +430,7 @@ impl<A: Aggregate> Actor for StreamActor<A> {
             .map(|cell, act, _| {
                 if let Cell::Unloaded = act.cell {
                     act.cell = cell;
+                    act.settle_cell();
                 }
             }),
         );
@@ -354,6 +460,10 @@ impl<A: Aggregate> Handler<Execute<A>> for StreamActor<A> {
             self.cell = cell;
             return AtomicResponse::new(Box::pin(actix::fut::ready(Err(CommandError::ReadOnly))));
         }
+        if let Some(refusal) = self.rebuild_held_off() {
+            self.cell = cell;
+            return AtomicResponse::new(Box::pin(actix::fut::ready(Err(refusal))));
+        }
         let span = tracing::debug_span!(
             "stream.execute", stream.id = %stream, stream.kind = A::KIND, command = ?message.command
         );
@@ -361,8 +471,14 @@ impl<A: Aggregate> Handler<Execute<A>> for StreamActor<A> {
             tracing::Instrument::instrument(execute(deps, stream, cell, message), span)
                 .into_actor(self)
                 .map(move |(cell, result), act, ctx| {
+                    let rebuild_panicked = matches!(cell, Cell::Poisoned(_));
                     act.cell = cell;
+                    act.settle_cell();
                     act.deps.health.command_handled(A::KIND, started.elapsed());
+                    if rebuild_panicked {
+                        // Nothing to restart: the stream is rebuilt after the backoff.
+                        return result;
+                    }
                     if let Err(CommandError::Panicked(_)) = &result {
                         // Supervisor restarts us; `restarting` drops the state we no longer trust.
                         ctx.stop();
@@ -382,7 +498,8 @@ async fn execute<A: Aggregate>(
     message: Execute<A>,
 ) -> (Cell<A>, Result<Outcome<A>, CommandError<A::Error>>) {
     let result = execute_on(&deps, &stream, &mut cell, message).await;
-    if matches!(result, Err(CommandError::Store(_)) | Err(CommandError::Panicked(_))) {
+    let poisoned = matches!(cell, Cell::Poisoned(_));
+    if !poisoned && matches!(result, Err(CommandError::Store(_)) | Err(CommandError::Panicked(_))) {
         // Either we do not know whether the append committed, or the state is suspect:
         // the next command rebuilds from the store, which is the truth.
         cell = Cell::Unloaded;
@@ -396,7 +513,7 @@ async fn execute_on<A: Aggregate>(
     cell: &mut Cell<A>,
     Execute { command, meta }: Execute<A>,
 ) -> Result<Outcome<A>, CommandError<A::Error>> {
-    let loaded = cell.ensure_loaded(deps, stream, None).await.map_err(CommandError::Store)?;
+    let loaded = cell.ensure_loaded(deps, stream, None).await.map_err(CommandError::from)?;
     if let Some(source) = &meta.source_id {
         if let Some((first, last)) = loaded.sources.get(source) {
             return replay_outcome(deps, stream, first, last, loaded.version).await;
@@ -476,7 +593,7 @@ async fn execute_on<A: Aggregate>(
                     .read_stream(stream, loaded.version + 1)
                     .await
                     .map_err(CommandError::Store)?;
-                fold_recorded(&deps.codec, loaded, &newer).map_err(CommandError::Store)?;
+                fold_recorded(&deps.codec, loaded, &newer).map_err(CommandError::from)?;
                 if let Some(source) = &meta.source_id {
                     if let Some((first, last)) = loaded.sources.get(source) {
                         // The other writer was ourselves in another process, replaying.

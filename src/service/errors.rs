@@ -13,12 +13,16 @@ use crate::runtime::CommandError;
 /// The generic reason shown when the engine, not the player, failed.
 pub const SOMETHING_WENT_WRONG: &str = "something went wrong, try again";
 
+/// The reason shown while the event store cannot be reached (an outage, a locked file).
+pub const STORE_UNAVAILABLE: &str = "the game store is unavailable, try again in a moment";
+
 /// Why a service call did nothing (or undid what it had started).
 ///
 /// # Handling
-/// Every variant except [`ServiceError::Busy`] and [`ServiceError::Internal`] is a user error:
-/// reply with the `Display` text and never retry. `Busy`: the player may simply send again.
-/// `Internal`: already logged with its cause chain; reply with the generic text.
+/// Every variant except [`ServiceError::Busy`], [`ServiceError::StoreUnavailable`] and
+/// [`ServiceError::Internal`] is a user error: reply with the `Display` text and never retry.
+/// `Busy` and `StoreUnavailable`: the player may simply send again in a moment. `Internal`:
+/// already logged with its cause chain; reply with the generic text.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The game refused the command.
@@ -66,6 +70,10 @@ pub enum ServiceError {
     /// Other writers kept winning the race for a stream.
     #[error("the game was busy, try again")]
     Busy,
+    /// The event store could not be reached or stayed busy (an outage, a locked file); the
+    /// cause was logged. Nothing of the command was half-done: each step is one append.
+    #[error("{STORE_UNAVAILABLE}")]
+    StoreUnavailable,
     /// The store or the runtime failed; the cause was logged where it happened.
     #[error("{SOMETHING_WENT_WRONG}")]
     Internal,
@@ -75,7 +83,15 @@ impl ServiceError {
     /// Whether the player broke a rule or asked for something missing (as opposed to a failure
     /// of the engine they may retry).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, ServiceError::Busy | ServiceError::Internal)
+        !matches!(
+            self,
+            ServiceError::Busy | ServiceError::StoreUnavailable | ServiceError::Internal
+        )
+    }
+
+    /// Whether the same request may succeed if sent again in a moment.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ServiceError::Busy | ServiceError::StoreUnavailable)
     }
 }
 
@@ -91,6 +107,15 @@ where
             tracing::warn!(service.step = step, "a command kept losing the version race");
             ServiceError::Busy
         }
+        other if other.is_transient() => {
+            tracing::warn!(
+                service.step = step,
+                error.message = %other,
+                error.cause_chain = ?error_chain(&other),
+                "the event store is unavailable"
+            );
+            ServiceError::StoreUnavailable
+        }
         other => {
             tracing::error!(
                 service.step = step,
@@ -103,8 +128,18 @@ where
     }
 }
 
-/// Logs an infrastructure failure outside a command (a read, a lookup) and hides it.
+/// Logs an infrastructure failure outside a command (a read, a lookup) and hides it; a store
+/// that cannot be reached becomes [`ServiceError::StoreUnavailable`].
 pub(super) fn internal(step: &str, error: &(dyn std::error::Error + 'static)) -> ServiceError {
+    if caused_by_unreachable_store(error) {
+        tracing::warn!(
+            service.step = step,
+            error.message = %error,
+            error.cause_chain = ?error_chain(error),
+            "the event store is unavailable"
+        );
+        return ServiceError::StoreUnavailable;
+    }
     tracing::error!(
         service.step = step,
         error.message = %error,
@@ -112,6 +147,25 @@ pub(super) fn internal(step: &str, error: &(dyn std::error::Error + 'static)) ->
         "a service read failed"
     );
     ServiceError::Internal
+}
+
+/// Whether a transient store or database error is anywhere in `error`'s source chain.
+fn caused_by_unreachable_store(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(store) = error.downcast_ref::<crate::store::StoreError>() {
+            if store.is_transient() {
+                return true;
+            }
+        }
+        if let Some(sql) = error.downcast_ref::<sqlx::Error>() {
+            if crate::store::is_transient_sqlx(sql) {
+                return true;
+            }
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// Every message in an error's source chain, outermost first.
@@ -134,6 +188,20 @@ mod tests {
         let error = from_command(CommandError::Rejected(TeamError::CannotInviteYourself), "t");
         assert_eq!(error.to_string(), "you cannot invite yourself");
         assert!(error.is_user_error());
+    }
+
+    #[test]
+    fn an_unreachable_store_asks_the_player_to_try_again_in_a_moment() {
+        let down = crate::store::StoreError::Backend(sqlx::Error::PoolTimedOut);
+        let error = from_command::<TeamError>(CommandError::Store(down), "t");
+        assert_eq!(error.to_string(), STORE_UNAVAILABLE);
+        assert!(error.is_transient() && !error.is_user_error());
+        let wrapped = crate::store::StoreError::Backend(sqlx::Error::Io(std::io::Error::from(
+            std::io::ErrorKind::ConnectionRefused,
+        )));
+        assert!(matches!(internal("read", &wrapped), ServiceError::StoreUnavailable));
+        let corrupt = crate::store::StoreError::Backend(sqlx::Error::RowNotFound);
+        assert!(matches!(internal("read", &corrupt), ServiceError::Internal));
     }
 
     #[test]

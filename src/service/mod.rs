@@ -13,7 +13,7 @@ mod teams;
 
 pub use answers::PlayerGame;
 pub use core::{Caller, GameService, TEAM_REACTOR_POLL, TEAM_REACTOR_WAIT};
-pub use errors::{ServiceError, SOMETHING_WENT_WRONG};
+pub use errors::{ServiceError, SOMETHING_WENT_WRONG, STORE_UNAVAILABLE};
 pub use games::GameOutcome;
 pub use lookups::{
     ActiveGame, LogIndex, LookupError, Lookups, LOG_INDEX_BATCH, LOG_INDEX_REREAD,

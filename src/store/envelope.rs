@@ -173,4 +173,6 @@ pub struct DeadLetter {
     pub error: String,
     /// When it was parked.
     pub parked_at: DateTime<Utc>,
+    /// Whether an operator asked for it to be re-driven and no consumer has taken it yet.
+    pub retry_requested: bool,
 }

@@ -96,6 +96,48 @@ impl StoreError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })
     }
+
+    /// Whether trying the same thing again later can succeed: the database is down, busy,
+    /// locked or timed out. Conflicts are not transient in this sense (the caller must decide
+    /// again, not repeat), and neither is anything the code or the data got wrong.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Backend(error) => is_transient_sqlx(error),
+            _ => false,
+        }
+    }
+}
+
+/// Classifies a database error by its type and, for server errors, by its SQLSTATE or SQLite
+/// result code (never by message text).
+pub fn is_transient_sqlx(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::BeginFailed => true,
+        // A connection that broke mid-conversation reads as a protocol error.
+        sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| transient_code(&code)),
+        _ => false,
+    }
+}
+
+/// SQLSTATE classes and SQLite primary result codes that mean "not now" rather than "never".
+fn transient_code(code: &str) -> bool {
+    if let Ok(extended) = code.parse::<u32>() {
+        // SQLite: BUSY (5), LOCKED (6), IOERR (10), FULL (13), by primary code.
+        return matches!(extended & 0xff, 5 | 6 | 10 | 13);
+    }
+    // PostgreSQL: connection exceptions, insufficient resources, operator intervention
+    // (shutdown, statement timeout), serialization failures and deadlocks, lock timeouts,
+    // and the idle-in-transaction timeout ending a session.
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57")
+        || matches!(code, "40001" | "40P01" | "55P03" | "25P03")
 }
 
 /// A stored event that does not decode into the current typed events.

@@ -88,6 +88,14 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every parked event, oldest first.
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError>;
 
+    /// Asks for every parked event of `subscription` (all subscriptions when `None`) to be
+    /// re-driven through its consumer; returns how many were marked. The consumer's running
+    /// subscription takes them (see [`crate::runtime::redrive_dead_letters`]).
+    async fn request_dead_letter_retry(
+        &self,
+        subscription: Option<&str>,
+    ) -> Result<u64, StoreError>;
+
     /// How many events are parked (the health line's count, without reading them).
     async fn dead_letter_count(&self) -> Result<u64, StoreError>;
 
@@ -147,7 +155,7 @@ impl ReadModelTx {
     }
 
     /// Parks `event` for subscription `name` with the error it kept failing with. Parking the
-    /// same event twice keeps the first record.
+    /// same event again (a re-drive that failed) records the new error and clears the request.
     pub async fn park_dead_letter(
         &mut self,
         name: &str,
@@ -157,6 +165,19 @@ impl ReadModelTx {
         match self {
             ReadModelTx::Postgres(tx) => postgres::park_dead_letter(tx, name, event, error).await,
             ReadModelTx::Sqlite(tx) => sqlite::park_dead_letter(tx, name, event, error).await,
+        }
+    }
+
+    /// Removes the parked `event_id` of subscription `name` inside this transaction; false when
+    /// it was not parked (another process re-drove it first), and the caller rolls back.
+    pub async fn remove_dead_letter(
+        &mut self,
+        name: &str,
+        event_id: uuid::Uuid,
+    ) -> Result<bool, StoreError> {
+        match self {
+            ReadModelTx::Postgres(tx) => postgres::remove_dead_letter(tx, name, event_id).await,
+            ReadModelTx::Sqlite(tx) => sqlite::remove_dead_letter(tx, name, event_id).await,
         }
     }
 

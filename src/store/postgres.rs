@@ -46,8 +46,13 @@ const APPEND_CHANNEL: &str = "event_store_appends";
 /// transaction holds back every `read_all` reader, so a stuck one must not last. Generous next to
 /// any read-model batch, short next to a reader's patience.
 const IDLE_IN_TRANSACTION_TIMEOUT: &str = "15s";
-/// How long an operation waits for a free pooled connection before failing.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an operation waits for a free pooled connection (or for a new one to connect)
+/// before failing: short, so a player hears "the game store is unavailable" within seconds of
+/// an outage instead of a stream actor holding its mailbox for half a minute.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The longest one statement of the store or a read model may run: far above any healthy
+/// query, and it bounds what a hung server can cost a waiting player.
+const STATEMENT_TIMEOUT: &str = "10s";
 /// Rows per query when `read_stream` pages through a long stream.
 const READ_PAGE: i64 = 5_000;
 /// Pause before the listener reconnects after an error, so a down database is not hammered.
@@ -95,6 +100,7 @@ impl PostgresStore {
         )
         .await?;
         conn.close().await?;
+        let options = options.options([("statement_timeout", STATEMENT_TIMEOUT)]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -245,7 +251,9 @@ pub(super) async fn park_dead_letter(
     sqlx::query(
         "INSERT INTO event_store.dead_letters \
            (subscription, position, event_id, stream_id, stream_version, event_type, error) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (subscription, event_id) DO UPDATE \
+           SET error = excluded.error, parked_at = now(), retry_requested_at = NULL",
     )
     .bind(name)
     .bind(event.position)
@@ -257,6 +265,22 @@ pub(super) async fn park_dead_letter(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Removes a parked event on `conn`; whether a row was there.
+pub(super) async fn remove_dead_letter(
+    conn: &mut PgConnection,
+    name: &str,
+    event_id: Uuid,
+) -> Result<bool, StoreError> {
+    let removed = sqlx::query(
+        "DELETE FROM event_store.dead_letters WHERE subscription = $1 AND event_id = $2",
+    )
+    .bind(name)
+    .bind(event_id)
+    .execute(conn)
+    .await?;
+    Ok(removed.rows_affected() > 0)
 }
 
 /// Reads a checkpoint on `conn`.
@@ -455,6 +479,20 @@ impl EventStore for PostgresStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    async fn request_dead_letter_retry(
+        &self,
+        subscription: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let requested = sqlx::query(
+            "UPDATE event_store.dead_letters SET retry_requested_at = now() \
+             WHERE $1::text IS NULL OR subscription = $1",
+        )
+        .bind(subscription)
+        .execute(&self.pool)
+        .await?;
+        Ok(requested.rows_affected())
+    }
+
     async fn dead_letter_count(&self) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT count(*) FROM event_store.dead_letters")
             .fetch_one(&self.pool)
@@ -463,27 +501,41 @@ impl EventStore for PostgresStore {
     }
 
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        let rows: Vec<(String, i64, Uuid, String, i64, String, String, DateTime<Utc>)> =
-            sqlx::query_as(
-                "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
-                   error, parked_at FROM event_store.dead_letters ORDER BY parked_at, position",
-            )
-            .fetch_all(&self.pool)
-            .await?;
+        type Row = (String, i64, Uuid, String, i64, String, String, DateTime<Utc>, bool);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
+               error, parked_at, retry_requested_at IS NOT NULL \
+             FROM event_store.dead_letters ORDER BY position, subscription",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(subscription, position, event_id, stream_id, version, event_type, error, at)| {
-                DeadLetter {
+            .map(
+                |(
                     subscription,
                     position,
                     event_id,
                     stream_id,
-                    stream_version: u64::try_from(version).unwrap_or(0),
+                    version,
                     event_type,
                     error,
-                    parked_at: at,
-                }
-            })
+                    at,
+                    retry,
+                )| {
+                    DeadLetter {
+                        retry_requested: retry,
+                        subscription,
+                        position,
+                        event_id,
+                        stream_id,
+                        stream_version: u64::try_from(version).unwrap_or(0),
+                        event_type,
+                        error,
+                        parked_at: at,
+                    }
+                },
+            )
             .collect())
     }
 

@@ -36,10 +36,11 @@ use super::{
 };
 use crate::config::DatabaseBackend;
 
-/// How long a statement waits for another process's write lock before failing with "busy".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a statement waits for another connection's write lock before failing with "busy"
+/// (a transient error: followers retry it, a player is told to try again in a moment).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long an operation waits for a free pooled connection before failing.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Rows per query when `read_stream` pages through a long stream.
 const READ_PAGE: i64 = 5_000;
 /// Rows per multi-row INSERT: 8 bound values each stays far below SQLite's 32,766 limit.
@@ -179,7 +180,9 @@ pub(super) async fn park_dead_letter(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO dead_letters (subscription, position, event_id, stream_id, stream_version, \
-           event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+           event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (subscription, event_id) DO UPDATE \
+           SET error = excluded.error, parked_at = excluded.parked_at, retry_requested_at = NULL",
     )
     .bind(name)
     .bind(event.position)
@@ -192,6 +195,20 @@ pub(super) async fn park_dead_letter(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Removes a parked event on `conn`; whether a row was there.
+pub(super) async fn remove_dead_letter(
+    conn: &mut SqliteConnection,
+    name: &str,
+    event_id: Uuid,
+) -> Result<bool, StoreError> {
+    let removed = sqlx::query("DELETE FROM dead_letters WHERE subscription = ? AND event_id = ?")
+        .bind(name)
+        .bind(event_id.as_bytes().as_slice())
+        .execute(conn)
+        .await?;
+    Ok(removed.rows_affected() > 0)
 }
 
 /// Reads a checkpoint on `conn`.
@@ -337,6 +354,21 @@ impl EventStore for SqliteStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    async fn request_dead_letter_retry(
+        &self,
+        subscription: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let requested = sqlx::query(
+            "UPDATE dead_letters SET retry_requested_at = ? WHERE ? IS NULL OR subscription = ?",
+        )
+        .bind(timestamp(Utc::now()))
+        .bind(subscription)
+        .bind(subscription)
+        .execute(&self.pool)
+        .await?;
+        Ok(requested.rows_affected())
+    }
+
     async fn dead_letter_count(&self) -> Result<u64, StoreError> {
         let count: i64 =
             sqlx::query_scalar("SELECT count(*) FROM dead_letters").fetch_one(&self.pool).await?;
@@ -344,35 +376,49 @@ impl EventStore for SqliteStore {
     }
 
     async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        let rows: Vec<(String, i64, Vec<u8>, String, i64, String, String, String)> =
-            sqlx::query_as(
-                "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
-               error, parked_at FROM dead_letters ORDER BY parked_at, position",
-            )
-            .fetch_all(&self.pool)
-            .await?;
+        type Row = (String, i64, Vec<u8>, String, i64, String, String, String, bool);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT subscription, position, event_id, stream_id, stream_version, event_type, \
+               error, parked_at, retry_requested_at IS NOT NULL \
+             FROM dead_letters ORDER BY position, subscription",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
-            .map(|(subscription, position, event_id, stream_id, version, event_type, error, at)| {
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    stream: stream_id.clone(),
-                    version,
-                    event_type: event_type.clone(),
-                    reason,
-                };
-                Ok(DeadLetter {
-                    event_id: Uuid::from_slice(&event_id)
-                        .map_err(|e| corrupt(format!("bad dead-letter event id: {e}")))?,
-                    parked_at: DateTime::parse_from_rfc3339(&at)
-                        .map_err(|e| corrupt(format!("bad dead-letter time: {e}")))?
-                        .with_timezone(&Utc),
+            .map(
+                |(
                     subscription,
                     position,
-                    stream_id: stream_id.clone(),
-                    stream_version: u64::try_from(version).unwrap_or(0),
-                    event_type: event_type.clone(),
+                    event_id,
+                    stream_id,
+                    version,
+                    event_type,
                     error,
-                })
-            })
+                    at,
+                    retry,
+                )| {
+                    let corrupt = |reason: String| StoreError::Corrupt {
+                        stream: stream_id.clone(),
+                        version,
+                        event_type: event_type.clone(),
+                        reason,
+                    };
+                    Ok(DeadLetter {
+                        event_id: Uuid::from_slice(&event_id)
+                            .map_err(|e| corrupt(format!("bad dead-letter event id: {e}")))?,
+                        parked_at: DateTime::parse_from_rfc3339(&at)
+                            .map_err(|e| corrupt(format!("bad dead-letter time: {e}")))?
+                            .with_timezone(&Utc),
+                        subscription,
+                        position,
+                        stream_id: stream_id.clone(),
+                        stream_version: u64::try_from(version).unwrap_or(0),
+                        event_type: event_type.clone(),
+                        error,
+                        retry_requested: retry,
+                    })
+                },
+            )
             .collect()
     }
 

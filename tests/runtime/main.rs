@@ -10,3 +10,5 @@ mod actors;
 mod conflicts;
 // health: the periodic line and its fields.
 mod health;
+// followers: transient failures retried until applied once, parking, re-drive, restarts.
+mod followers;
