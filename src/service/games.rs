@@ -65,10 +65,17 @@ impl GameService {
         };
         let guild_stream = StreamId::guild(guild);
         let settings = self.state::<Guild>(guild_stream.clone()).await?;
-        // Refuse a busy channel before touching any player stream.
+        // Refuse a busy channel before touching any player stream. A channel held by a game
+        // that never got created or is over (an earlier attempt cut short by an outage) is
+        // freed instead: a channel is never held by nothing.
         if let Some(open) = settings.channel_game(channel) {
             if open != game_id {
-                return Err(GuildError::ChannelBusy(open).into());
+                if self.is_live(open).await? {
+                    return Err(GuildError::ChannelBusy(open).into());
+                }
+                let close = GuildCommand::CloseChannelGame { channel, game: open };
+                let step = source.step(&format!("close-stale:{open}"));
+                self.run::<Guild>(guild_stream.clone(), close, step).await?;
             }
         }
         let claimed = match &team {
@@ -79,7 +86,9 @@ impl GameService {
         if let Err(refused) =
             self.run::<Guild>(guild_stream.clone(), open, source.step("open")).await
         {
-            self.release(guild, game_id, &claimed, &source).await;
+            if !refused.is_transient() {
+                self.release(guild, game_id, &claimed, &source).await;
+            }
             return Err(refused);
         }
         let creator_team = match &team {
@@ -98,6 +107,8 @@ impl GameService {
         };
         match self.game_step(game_id, guild, create, &source, "create").await {
             Ok(outcome) => Ok(outcome),
+            // Resumable: the same input sent again finishes the steps (each is idempotent).
+            Err(refused) if refused.is_transient() => Err(refused),
             Err(refused) => {
                 self.release(guild, game_id, &claimed, &source).await;
                 let close = GuildCommand::CloseChannelGame { channel, game: game_id };
@@ -124,6 +135,7 @@ impl GameService {
         let join = GameCommand::JoinGame { guild, team: snapshot };
         match self.game_step(game_id, guild, join, &source, "join").await {
             Ok(outcome) => Ok(outcome),
+            Err(refused) if refused.is_transient() => Err(refused),
             Err(refused) => {
                 self.release(guild, game_id, &claimed, &source).await;
                 Err(refused)
@@ -257,11 +269,26 @@ impl GameService {
         }
         let mut claimed = Vec::new();
         for player in players {
-            let claim = PlayerCommand::ClaimActiveGame { game };
-            let step = source.step(&format!("claim:{player}"));
-            match self.run::<Player>(StreamId::player(guild, player), claim, step).await {
+            let stream = StreamId::player(guild, player);
+            let claim = || PlayerCommand::ClaimActiveGame { game };
+            let step = || source.step(&format!("claim:{player}"));
+            let mut result = self.run::<Player>(stream.clone(), claim(), step()).await;
+            if let Err(ServiceError::Player(PlayerError::AlreadyInGame(other))) = &result {
+                // A claim for a game that never got created or is over (an attempt cut short
+                // by an outage, a release still on its way) is stale: free it and claim again.
+                let other = *other;
+                if other != game && !self.is_live(other).await? {
+                    let release = PlayerCommand::ReleaseActiveGame { game: other };
+                    let stale = source.step(&format!("release-stale:{other}:{player}"));
+                    self.run::<Player>(stream.clone(), release, stale).await?;
+                    result = self.run::<Player>(stream, claim(), step()).await;
+                }
+            }
+            match result {
                 Ok(outcome) if outcome.events.is_empty() => {}
                 Ok(_) => claimed.push(player),
+                // Resumable: the same input sent again claims where this one stopped.
+                Err(failed) if failed.is_transient() => return Err(failed),
                 Err(refused) => {
                     self.release(guild, game, &claimed, source).await;
                     return Err(match refused {
@@ -274,6 +301,12 @@ impl GameService {
             }
         }
         Ok(claimed)
+    }
+
+    /// Whether `game` exists and still takes players (a lobby or a running game).
+    async fn is_live(&self, game: GameId) -> Result<bool, ServiceError> {
+        let state = self.state::<Game>(StreamId::game(game)).await?;
+        Ok(state.setup().is_some() && is_open(&state))
     }
 
     /// Releases `game` on the players' streams (`<source>:release:<user>`); a no-op for a

@@ -38,7 +38,11 @@ use crate::config::DatabaseBackend;
 
 /// How long a statement waits for another connection's write lock before failing with "busy"
 /// (a transient error: followers retry it, a player is told to try again in a moment).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long an append waits for its turn behind this process's other appends. While another
+/// process holds the file's write lock every append ahead spends [`BUSY_TIMEOUT`] failing, so
+/// without this bound the queue would keep a player waiting for many busy timeouts in a row.
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(1);
 /// How long an operation waits for a free pooled connection before failing.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Rows per query when `read_stream` pages through a long stream.
@@ -233,7 +237,9 @@ impl EventStore for SqliteStore {
         events: Vec<NewEvent>,
     ) -> Result<AppendOutcome, StoreError> {
         let appended = check_append(stream, &events)?;
-        let _turn = self.write_gate.lock().await;
+        let _turn = tokio::time::timeout(WRITE_TURN_WAIT, self.write_gate.lock())
+            .await
+            .map_err(|_| StoreError::Backend(sqlx::Error::PoolTimedOut))?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let actual = stream_version(&mut tx, stream).await?;
         if !expected.accepts(actual) {

@@ -202,3 +202,42 @@ service_test!(two_player_needs_a_team_postgres, two_player_needs_a_team_sqlite, 
         .unwrap();
     assert!(opened.game.teams().is_empty());
 });
+
+service_test!(
+    a_claim_and_a_channel_left_by_an_attempt_cut_short_are_freed_by_the_next_command_postgres,
+    a_claim_and_a_channel_left_by_an_attempt_cut_short_are_freed_by_the_next_command_sqlite,
+    |env| async move {
+        use gamebot::domain::guild::{Guild, GuildCommand};
+        use gamebot::domain::player::{Player, PlayerCommand};
+        use gamebot::domain::GameId;
+        use gamebot::runtime::CommandMeta;
+        use gamebot::store::StreamId;
+        // Arrange: an open that an outage cut short claimed Ann and held the channel for a
+        // game that was never created.
+        env.team(ANN, BOB).await;
+        let never_created = GameId(uuid::Uuid::new_v4());
+        let meta = || CommandMeta { source_id: Some(env.source()), ..CommandMeta::default() };
+        let claim = PlayerCommand::ClaimActiveGame { game: never_created };
+        env.runtime
+            .registry()
+            .execute::<Player>(StreamId::player(GUILD, ANN), claim, meta())
+            .await
+            .expect("claimed");
+        let hold = GuildCommand::OpenChannelGame { channel: CHANNEL, game: never_created };
+        env.runtime
+            .registry()
+            .execute::<Guild>(StreamId::guild(GUILD), hold, meta())
+            .await
+            .expect("held");
+        // Act
+        let opened = env
+            .service
+            .open_game(&env.caller(ANN), CHANNEL, options(Mode::Race, &[]), &env.source())
+            .await;
+        // Assert: neither the stale claim nor the stale channel stands in the way.
+        let opened = opened.expect("the stale claim and channel were freed");
+        assert_eq!(opened.game.phase(), Phase::Lobby);
+        let status = env.service.channel_status(GUILD, CHANNEL).await.unwrap().expect("a game");
+        assert_eq!(status.phase(), Phase::Lobby);
+    }
+);
