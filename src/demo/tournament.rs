@@ -344,11 +344,10 @@ impl GameCtx<'_> {
         };
         let source = self.table.source_for("open");
         let opener = caller(creator);
-        let opened = patiently("opening a game", || {
-            service.open_game(&opener, channel, options.clone(), &source)
-        })
-        .await
-        .map_err(fail(format!("{} opens a {mode} game", creator.name)))?;
+        let opened =
+            patiently("opening a game", || service.open_game(&opener, channel, options, &source))
+                .await
+                .map_err(fail(format!("{} opens a {mode} game", creator.name)))?;
         let game_id = opened.game_id;
         for team in &teams[1..] {
             let p = &team.players[0];
