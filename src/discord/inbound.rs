@@ -311,7 +311,7 @@ impl Inbound {
                 Reply::one(history(&service.history(guild, Some(player.unwrap_or(user))).await?))
             }
             BotCommand::Replay { target } => {
-                let story = service.replay(&target).await?;
+                let story = service.replay(guild, &target).await?;
                 Reply { messages: replay(&story), pings: Vec::new(), error: false }
             }
             BotCommand::Prefix { new } => {
