@@ -117,7 +117,10 @@ service_test!(
         let error =
             env.service.replay(GUILD, &ReplayTarget::Name("river-123".into())).await.unwrap_err();
         assert!(matches!(error, ServiceError::ReplayNotFound(_)), "{error:?}");
-        assert_eq!(error.to_string(), "there is no finished game called `river-123` in this server");
+        assert_eq!(
+            error.to_string(),
+            "there is no finished game called `river-123` in this server"
+        );
     }
 );
 
@@ -170,7 +173,8 @@ service_test!(
             assert!(error.to_string().ends_with("in this server"), "{error}");
         }
         // Statistics, team statistics, history and the leaderboard stay in their guild.
-        let ann = player(env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Player(None)).await.unwrap());
+        let ann =
+            player(env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Player(None)).await.unwrap());
         assert_eq!((ann.games, ann.wins), (0, 0), "{ann:?}");
         let StatsReply::Team(team) =
             env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Team(None)).await.unwrap()
@@ -178,10 +182,8 @@ service_test!(
             panic!("Ann has a team in the other guild too")
         };
         assert_eq!((team.games, team.wins), (0, 0), "{team:?}");
-        let error = env
-            .service
-            .stats(OTHER_GUILD, ANN, &StatsTarget::Team(Some("Ann & Bob".into())))
-            .await;
+        let error =
+            env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Team(Some("Ann & Bob".into()))).await;
         match error {
             Ok(StatsReply::Team(named)) => assert_eq!(named.games, 0, "{named:?}"),
             other => panic!("the other guild's own Ann & Bob, with no games: {other:?}"),
