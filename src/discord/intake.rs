@@ -80,10 +80,8 @@ impl Intake {
 
     /// The lane (and so the worker) a key's events go to.
     fn lane_of(&self, key: u64) -> usize {
-        // The modulo keeps the value below the lane count, which is a usize.
-        #[allow(clippy::cast_possible_truncation)]
-        let lane = (self.hasher.hash_one(key) % self.lanes.len() as u64) as usize;
-        lane
+        // Below the lane count after the modulo, so the cast back to usize loses nothing.
+        (self.hasher.hash_one(key) % self.lanes.len() as u64) as usize
     }
 
     /// A view of the queue's fill for the health line that does not keep the intake open.
