@@ -63,6 +63,16 @@ pub struct DiscordSettings {
     /// The application id; unset means asking Discord (`GET /applications/@me`).
     #[serde(default)]
     pub application_id: Option<u64>,
+    /// Commands, slash commands and DMs one user may send per
+    /// [`rate_limit_window_seconds`](Self::rate_limit_window_seconds); 0 turns the limit off.
+    pub rate_limit: u32,
+    /// The sliding window of [`rate_limit`](Self::rate_limit), in seconds.
+    pub rate_limit_window_seconds: u64,
+    /// Events that may wait between the shards and the workers; when it is full the shards
+    /// stop reading until there is room.
+    pub intake_queue: usize,
+    /// Workers handling events (one user's events always go to the same worker, in order).
+    pub intake_workers: usize,
 }
 
 /// Where twilight-http sends requests, read from [`DiscordSettings::api_url`].
@@ -332,6 +342,28 @@ impl Settings {
                 reason: "must be at least 1 when set".into(),
             });
         }
+        if self.discord.rate_limit_window_seconds == 0 {
+            return Err(SettingsError::Invalid {
+                key: "discord.rate_limit_window_seconds",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.discord.intake_workers == 0 {
+            return Err(SettingsError::Invalid {
+                key: "discord.intake_workers",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.discord.intake_queue < self.discord.intake_workers {
+            return Err(SettingsError::Invalid {
+                key: "discord.intake_queue",
+                reason: format!(
+                    "must be at least discord.intake_workers ({}): every worker needs room for \
+                     one event",
+                    self.discord.intake_workers
+                ),
+            });
+        }
         if self.database.max_connections == 0 {
             return Err(SettingsError::Invalid {
                 key: "database.max_connections",
@@ -437,6 +469,41 @@ mod tests {
         assert_eq!(discord.gateway_base().unwrap(), "ws://127.0.0.1:8081");
         assert_eq!((discord.shards, discord.message_content), (Some(2), false));
         assert_eq!(discord.application_id, Some(42));
+    }
+
+    #[test]
+    fn the_rate_limit_and_the_intake_have_defaults_and_overrides() {
+        let defaults = load(&[]).expect("defaults load").discord;
+        assert_eq!((defaults.rate_limit, defaults.rate_limit_window_seconds), (30, 60));
+        assert_eq!((defaults.intake_queue, defaults.intake_workers), (1024, 64));
+        let set = load(&[
+            ("GAMEBOT_DISCORD__RATE_LIMIT", "0"),
+            ("GAMEBOT_DISCORD__RATE_LIMIT_WINDOW_SECONDS", "5"),
+            ("GAMEBOT_DISCORD__INTAKE_QUEUE", "16"),
+            ("GAMEBOT_DISCORD__INTAKE_WORKERS", "4"),
+        ])
+        .expect("overrides load")
+        .discord;
+        assert_eq!((set.rate_limit, set.rate_limit_window_seconds), (0, 5));
+        assert_eq!((set.intake_queue, set.intake_workers), (16, 4));
+    }
+
+    #[test]
+    fn unusable_rate_limit_and_intake_values_name_their_key() {
+        let cases = [
+            (
+                "GAMEBOT_DISCORD__RATE_LIMIT_WINDOW_SECONDS",
+                "0",
+                "discord.rate_limit_window_seconds",
+            ),
+            ("GAMEBOT_DISCORD__INTAKE_WORKERS", "0", "discord.intake_workers"),
+            ("GAMEBOT_DISCORD__INTAKE_QUEUE", "8", "discord.intake_queue"),
+            ("GAMEBOT_DISCORD__RATE_LIMIT", "-1", "discord.rate_limit"),
+        ];
+        for (var, value, key) in cases {
+            let err = load(&[(var, value)]).unwrap_err();
+            assert!(err.to_string().contains(key), "{var}={value}: {err}");
+        }
     }
 
     #[test]

@@ -16,7 +16,9 @@ use crate::config::{
 };
 use crate::discord::gateway::{intents, Gateway, GatewayConfig, GatewayError, ShardStates};
 use crate::discord::inbound::{application_commands, Inbound};
+use crate::discord::intake::IntakeConfig;
 use crate::discord::notifier::Notifier;
+use crate::discord::rate_limit::RateLimiter;
 use crate::discord::sender::Sender;
 use crate::projections::{all_projections, ReadModels, ACTIVE_PLAYERS};
 use crate::reactors::{reactors_with_timers, start_timer_actor, TimerActor};
@@ -262,7 +264,13 @@ pub async fn start_bot(
         runtime.progress(ACTIVE_PLAYERS),
     );
     runtime.subscribe(Arc::new(notifier));
-    let inbound = Arc::new(Inbound::new(service.clone(), sender.clone(), clock.clone()));
+    let limiter = RateLimiter::new(
+        discord.rate_limit,
+        Duration::from_secs(discord.rate_limit_window_seconds),
+    );
+    let inbound = Arc::new(
+        Inbound::new(service.clone(), sender.clone(), clock.clone()).rate_limited(limiter),
+    );
 
     match application_commands() {
         Ok(commands) => {
@@ -283,6 +291,7 @@ pub async fn start_bot(
         url: gateway_url,
         intents: intents(discord.message_content),
         shards: discord.shards,
+        intake: IntakeConfig { queue: discord.intake_queue, workers: discord.intake_workers },
     };
     let gateway = match Gateway::start(&http, config, inbound).await {
         Ok(gateway) => gateway,

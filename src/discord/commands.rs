@@ -796,4 +796,252 @@ mod tests {
             prop_assert_eq!(parse_dm(&word), DmCommand::Answer(word.clone()));
         }
     }
+
+    /// Hostile input: random and half-formed commands, many cases each. Every message is either
+    /// not for the bot, a command whose values all obey their rules, or a refusal whose message
+    /// names what was wrong.
+    mod hostile {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Cases per property: enough to reach the rare branches, fast enough for CI.
+        const CASES: u32 = 4_096;
+
+        /// A word after the prefix: a command or mode in any case, or something else.
+        fn command_word() -> impl Strategy<Value = String> {
+            let known: Vec<&str> = COMMANDS
+                .iter()
+                .map(|c| c.name)
+                .chain(["knockout", "race", "golf", "longform"])
+                .collect();
+            prop_oneof![
+                3 => prop::sample::select(known).prop_flat_map(|w| {
+                    prop::collection::vec(any::<bool>(), w.len()).prop_map(move |upper| {
+                        w.chars()
+                            .zip(upper)
+                            .map(|(c, up)| if up { c.to_ascii_uppercase() } else { c })
+                            .collect()
+                    })
+                }),
+                1 => "\\PC{1,12}",
+            ]
+        }
+
+        /// One argument token: mentions well and badly formed, options with hostile values,
+        /// choices, names in many scripts, emoji, and noise.
+        fn token() -> impl Strategy<Value = String> {
+            let keys = prop::sample::select(vec![
+                "rounds",
+                "threshold",
+                "time_seconds",
+                "round_seconds",
+                "guess_limit",
+                "round_delay_seconds",
+                "round_hours",
+                "ROUNDS",
+                "Threshold",
+                "speed",
+                "",
+            ]);
+            let values = prop_oneof![
+                (0u64..5_000).prop_map(|n| n.to_string()),
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<f64>().prop_map(|x| x.to_string()),
+                prop::sample::select(vec![
+                    "NaN",
+                    "inf",
+                    "-inf",
+                    "1e1",
+                    "+3",
+                    "\u{663}",
+                    "",
+                    "=",
+                    "99999999999999999999",
+                ])
+                .prop_map(str::to_owned),
+                "\\PC{0,6}",
+            ];
+            prop_oneof![
+                any::<u64>().prop_map(|id| format!("<@{id}>")),
+                any::<u64>().prop_map(|id| format!("<@!{id}>")),
+                prop::sample::select(vec!["<@>", "<@abc>", "<@!>", "<@-1>", "@bob", "<@1"])
+                    .prop_map(str::to_owned),
+                (keys, values).prop_map(|(k, v)| format!("{k}={v}")),
+                prop::sample::select(vec![
+                    "team",
+                    "players",
+                    "teams",
+                    "day",
+                    "week",
+                    "month",
+                    "all",
+                    "weekly",
+                    "Caf\u{e9}",
+                    "Cafe\u{301}",
+                    "\u{5b57}\u{5b57}\u{5b57}",
+                    "\u{1f525}",
+                    "&",
+                    "-",
+                    "game-00000000-0000-0000-0000-000000000001",
+                    "river-123",
+                    "/x",
+                    "!",
+                ])
+                .prop_map(str::to_owned),
+                "\\PC{1,10}",
+            ]
+        }
+
+        /// A whole message: a prefix in any case, a command word, separators and tokens.
+        fn message() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(vec!["wm", "WM", "Wm", "wM", " wm", "\twm"]),
+                command_word(),
+                prop::collection::vec(
+                    (prop::sample::select(vec![" ", "  ", "\t", "\u{3000}", "\n"]), token()),
+                    0..6,
+                ),
+            )
+                .prop_map(|(prefix, word, args)| {
+                    let mut text = format!("{prefix}{word}");
+                    for (separator, token) in args {
+                        text.push_str(separator);
+                        text.push_str(&token);
+                    }
+                    text
+                })
+        }
+
+        /// A command that parsed carries only values that obey their own rules.
+        fn assert_valid(command: &BotCommand) -> Result<(), TestCaseError> {
+            match command {
+                BotCommand::Team { name: Some(name), .. } | BotCommand::Rename { name } => {
+                    prop_assert_eq!(TeamName::parse(name.as_str()), Ok(name.clone()));
+                }
+                BotCommand::Play { options } => {
+                    let stored = serde_json::to_value(options).expect("options serialize");
+                    let back: GameOptions =
+                        serde_json::from_value(stored).expect("stored options are in range");
+                    prop_assert_eq!(&back, options);
+                }
+                BotCommand::Prefix { new } => {
+                    prop_assert_eq!(Prefix::parse(new.as_str()), Ok(new.clone()));
+                }
+                BotCommand::Replay { target: ReplayTarget::Name(name) } => {
+                    prop_assert!(!name.is_empty() && !name.contains(char::is_whitespace));
+                }
+                BotCommand::Stats { target: StatsTarget::Team(Some(name)) } => {
+                    prop_assert!(!name.is_empty() && name.trim() == name, "{:?}", name);
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+
+        /// A refusal says what was wrong: its message is not empty and names the part of the
+        /// input (or the rule) at fault.
+        fn assert_specific(error: &ParseError, input: &str) -> Result<(), TestCaseError> {
+            let message = error.to_string();
+            prop_assert!(!message.trim().is_empty(), "an empty message for {:?}", input);
+            match error {
+                ParseError::UnknownCommand { typed, .. } => {
+                    prop_assert!(!typed.is_empty() && message.contains(typed.as_str()));
+                }
+                ParseError::NotAMention { given, command, .. } => {
+                    prop_assert!(input.contains(given.as_str()), "{:?} in {:?}", given, input);
+                    prop_assert!(message.contains(given.as_str()) && message.contains(command));
+                }
+                ParseError::MissingPartner { .. } => prop_assert!(message.contains("team")),
+                ParseError::MissingArgument { command, what, .. } => {
+                    prop_assert!(message.contains(command) && message.contains(what));
+                }
+                ParseError::UnexpectedArguments { command, extra, .. } => {
+                    let words: Vec<&str> = input.split_whitespace().collect();
+                    prop_assert!(
+                        extra.split_whitespace().all(|w| words.contains(&w)),
+                        "{:?} from {:?}",
+                        extra,
+                        input
+                    );
+                    prop_assert!(message.contains(command) && message.contains(extra.as_str()));
+                }
+                ParseError::LeaderboardChoice { given } => {
+                    prop_assert!(
+                        input.contains(given.as_str()) && message.contains(given.as_str())
+                    );
+                }
+                ParseError::GameOption(option) => match option {
+                    OptionError::Malformed(word) | OptionError::Duplicate(word) => {
+                        prop_assert!(message.contains(word.as_str()), "{}", message);
+                    }
+                    OptionError::Unknown { name, allowed, .. } => {
+                        let quoted = format!("\"{name}\"");
+                        prop_assert!(message.contains(&quoted), "{}", message);
+                        prop_assert!(!allowed.is_empty() && message.contains(allowed.as_str()));
+                    }
+                    OptionError::NotANumber { name, min, max, .. }
+                    | OptionError::OutOfRange { name, min, max, .. } => {
+                        prop_assert!(message.starts_with(name), "{}", message);
+                        let range = format!("{min} to {max}");
+                        prop_assert!(message.contains(&range), "{}", message);
+                    }
+                },
+                ParseError::TeamName(_) => prop_assert!(message.contains("team name")),
+                ParseError::Prefix(_) => prop_assert!(message.contains("prefix")),
+                other => prop_assert!(false, "a slash-only error from a message: {:?}", other),
+            }
+            Ok(())
+        }
+
+        fn check(text: &str, mentions: &[UserId]) -> Result<(), TestCaseError> {
+            match parse_guild_message(&wm(), text, mentions) {
+                None => {
+                    let rest = wm().strip(text.trim_start());
+                    prop_assert!(
+                        rest.is_none_or(|r| r.is_empty() || r.starts_with(char::is_whitespace)),
+                        "{:?} was taken for chat",
+                        text
+                    );
+                }
+                Some(Ok(command)) => assert_valid(&command)?,
+                Some(Err(error)) => assert_specific(&error, text)?,
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+            #[test]
+            fn any_text_is_chat_a_valid_command_or_a_specific_refusal(
+                text in any::<String>(),
+                mention in any::<u64>(),
+            ) {
+                check(&text, &[])?;
+                check(&format!("wm{text}"), &[UserId(mention)])?;
+            }
+
+            #[test]
+            fn any_near_command_is_a_valid_command_or_a_specific_refusal(
+                text in message(),
+                mentions in prop::collection::vec(any::<u64>().prop_map(UserId), 0..3),
+            ) {
+                check(&text, &mentions)?;
+            }
+
+            #[test]
+            fn any_bytes_read_as_text_never_panic_the_parsers(
+                bytes in prop::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let text = String::from_utf8_lossy(&bytes);
+                check(&format!("wm{text}"), &[])?;
+                // A DM is always one of the three: nothing is refused at this stage.
+                match parse_dm(&text) {
+                    DmCommand::Answer(raw) => prop_assert_eq!(raw, text.as_ref()),
+                    DmCommand::GiveUp | DmCommand::Status => {}
+                }
+            }
+        }
+    }
 }

@@ -1,9 +1,10 @@
 //! The gateway: the shards that receive Discord's events. The shard count comes from
 //! `GET /gateway/bot` (unless configured), and so does the identify queue, built from the session
 //! start limit. Each shard runs one loop that hands every event to an [`EventHandler`]: cheap
-//! bookkeeping inline ([`EventHandler::observe`]), the work on its own task
-//! ([`EventHandler::handle`]), so a slow command never stalls the shard's heartbeats. Each
-//! shard's state and the age of its last event feed the health line.
+//! bookkeeping inline ([`EventHandler::observe`]), the work through the bounded
+//! [`Intake`](super::intake::Intake) to a fixed pool of workers ([`EventHandler::handle`]), so a
+//! slow command never stalls the shard's heartbeats and a flood cannot spawn work without end.
+//! Each shard's state, the age of its last event and the intake's fill feed the health line.
 use std::fmt::Write as _;
 use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,8 @@ use async_trait::async_trait;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::Instrument;
+
+use super::intake::{Intake, IntakeConfig, IntakeGauge};
 use twilight_gateway::queue::InMemoryQueue;
 use twilight_gateway::{
     CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, Shard, StreamExt,
@@ -20,7 +23,7 @@ use twilight_gateway::{
 use twilight_http::error::ErrorType;
 use twilight_http::Client;
 
-/// How long shutdown waits for in-flight event work before leaving it.
+/// How long shutdown waits for queued and in-flight event work before leaving it.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The events the bot reads; everything else is skipped before deserialization.
@@ -58,7 +61,13 @@ pub trait EventHandler: Send + Sync + 'static {
     /// shard loop, so it must be quick and must not wait.
     fn observe(&self, _shard: u32, _event: &Event) {}
 
-    /// The work for one event, on its own task.
+    /// The key whose events are handled one after another in the order the shards read them
+    /// (the author's user id), or `None` when the event needs no work beyond
+    /// [`EventHandler::observe`] (it is then not queued at all).
+    fn order_key(&self, event: &Event) -> Option<u64>;
+
+    /// The work for one event, on one of the intake's workers; events with the same
+    /// [`EventHandler::order_key`] never run at the same time.
     async fn handle(&self, shard: u32, event: Event);
 }
 
@@ -92,6 +101,8 @@ pub struct GatewayConfig {
     pub intents: Intents,
     /// A fixed shard count, or `None` for Discord's recommendation.
     pub shards: Option<u32>,
+    /// The queue between the shards and the work.
+    pub intake: IntakeConfig,
 }
 
 /// Where one shard stands, for the health line.
@@ -127,14 +138,14 @@ struct ShardStatus {
     last_event: Option<Instant>,
 }
 
-/// Every shard's state, shared by the shard loops and the health line.
+/// Every shard's state, shared by the shard loops and the health line, and the intake's fill.
 #[derive(Clone, Debug, Default)]
-pub struct ShardStates(Arc<Mutex<Vec<ShardStatus>>>);
+pub struct ShardStates(Arc<Mutex<Vec<ShardStatus>>>, Option<IntakeGauge>);
 
 impl ShardStates {
-    fn with_shards(count: u32) -> Self {
+    fn with_shards(count: u32, intake: Option<IntakeGauge>) -> Self {
         let status = ShardStatus { phase: ShardPhase::Connecting, last_event: None };
-        Self(Arc::new(Mutex::new(vec![status; count as usize])))
+        Self(Arc::new(Mutex::new(vec![status; count as usize])), intake)
     }
 
     fn update(&self, shard: u32, phase: Option<ShardPhase>) {
@@ -161,7 +172,7 @@ impl ShardStates {
         self.0.lock().map(|s| s.iter().map(|s| s.phase).collect()).unwrap_or_default()
     }
 
-    /// The health line's part: `gateway=0:connected/2s,1:resuming/40s`.
+    /// The health line's part: `gateway=0:connected/2s,1:resuming/40s intake=0/1024`.
     pub fn health_line(&self) -> String {
         let Ok(states) = self.0.lock() else { return "gateway=unknown".to_owned() };
         let mut line = String::from("gateway=");
@@ -173,6 +184,9 @@ impl ShardStates {
                 .last_event
                 .map_or_else(|| "never".to_owned(), |at| format!("{}s", at.elapsed().as_secs()));
             let _ = write!(line, "{id}:{}/{age}", status.phase.as_str());
+        }
+        if let Some(intake) = &self.1 {
+            let _ = write!(line, " {}", intake.health_line());
         }
         line
     }
@@ -193,6 +207,9 @@ pub struct Gateway {
     shards: JoinSet<Option<GatewayError>>,
     states: ShardStates,
     fatal: watch::Receiver<Option<(u32, String)>>,
+    /// The intake's own sending side, dropped at shutdown so the workers can finish.
+    intake: Option<Intake>,
+    workers: JoinSet<()>,
 }
 
 impl Gateway {
@@ -238,7 +255,8 @@ impl Gateway {
             .proxy_url(config.url.clone())
             .queue(queue)
             .build();
-        let states = ShardStates::with_shards(total);
+        let (intake, workers) = Intake::start(config.intake, handler.clone());
+        let states = ShardStates::with_shards(total, Some(intake.gauge()));
         let (shutdown, _) = watch::channel(false);
         let (fatal_tx, fatal) = watch::channel(None);
         let fatal_tx = Arc::new(fatal_tx);
@@ -250,6 +268,7 @@ impl Gateway {
                 run_shard(
                     shard,
                     handler.clone(),
+                    intake.clone(),
                     states.clone(),
                     shutdown.subscribe(),
                     fatal_tx.clone(),
@@ -257,7 +276,7 @@ impl Gateway {
                 .instrument(span),
             );
         }
-        Ok(Self { shutdown, shards, states, fatal })
+        Ok(Self { shutdown, shards, states, fatal, intake: Some(intake), workers })
     }
 
     /// The shards' states (for the health line).
@@ -278,26 +297,36 @@ impl Gateway {
         }
     }
 
-    /// Closes every shard and waits (bounded) for their in-flight work.
+    /// Closes every shard, then lets the workers finish what is queued (bounded by
+    /// [`DRAIN_TIMEOUT`]); work still running then is left.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
         let drain = async { while self.shards.join_next().await.is_some() {} };
-        if tokio::time::timeout(DRAIN_TIMEOUT * 2, drain).await.is_err() {
+        if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
             tracing::warn!("the gateway's shards did not stop in time");
+            self.shards.abort_all();
+        }
+        // Every shard dropped its sending side; dropping the last one lets the workers end once
+        // their lanes are empty.
+        self.intake = None;
+        let drain = async { while self.workers.join_next().await.is_some() {} };
+        if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
+            tracing::warn!("event work still running at shutdown was left");
         }
     }
 }
 
-/// One shard's loop: read events, keep the state, hand events on; stop on shutdown.
+/// One shard's loop: read events, keep the state, queue the work; stop on shutdown. While the
+/// intake is full the loop waits (and reads nothing), but still stops on shutdown.
 async fn run_shard(
     mut shard: Shard,
     handler: Arc<dyn EventHandler>,
+    intake: Intake,
     states: ShardStates,
     mut shutdown: watch::Receiver<bool>,
     fatal: Arc<watch::Sender<Option<(u32, String)>>>,
 ) -> Option<GatewayError> {
     let id = shard.id().number();
-    let mut work = JoinSet::new();
     let flags = event_flags();
     let mut last_close: Option<String> = None;
     let result = loop {
@@ -307,7 +336,6 @@ async fn run_shard(
                 shard.close(CloseFrame::NORMAL);
                 break None;
             }
-            Some(_) = work.join_next(), if !work.is_empty() => {}
             item = shard.next_event(flags) => {
                 let event = match item {
                     None => {
@@ -339,15 +367,22 @@ async fn run_shard(
                     _ => {}
                 }
                 handler.observe(id, &event);
-                let handler = handler.clone();
-                work.spawn(async move { handler.handle(id, event).await }.in_current_span());
+                let Some(key) = handler.order_key(&event) else { continue };
+                tokio::select! {
+                    _ = shutdown.changed() => {
+                        tracing::info!("closing the shard while the intake was full");
+                        shard.close(CloseFrame::NORMAL);
+                        break None;
+                    }
+                    queued = intake.submit(key, id, event) => {
+                        if let Err(error) = queued {
+                            tracing::error!(error.message = %error, "an event was dropped");
+                        }
+                    }
+                }
             }
         }
     };
-    let drain = async { while work.join_next().await.is_some() {} };
-    if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
-        tracing::warn!("event work still running at shutdown was left");
-    }
     result
 }
 
@@ -367,7 +402,7 @@ mod tests {
 
     #[test]
     fn the_health_line_names_every_shard_and_its_phase() {
-        let states = ShardStates::with_shards(2);
+        let states = ShardStates::with_shards(2, None);
         states.update(0, Some(ShardPhase::Connected));
         states.set_phase(1, ShardPhase::Resuming);
         let line = states.health_line();

@@ -2,11 +2,13 @@
 //! replies. A guild message with the guild's prefix is a command answered as a Discord reply; a
 //! DM is an answer, `give up` or `status` answered in the DM; a slash command is answered as its
 //! interaction response within Discord's 3 seconds (deferred when the work runs long). Messages
-//! from bots, webhooks and the bot itself are ignored. The caches the routing needs (the bot's
-//! id, guild prefixes, role permissions) are kept current from gateway events.
+//! from bots, webhooks and the bot itself are ignored. Every command, slash command and DM counts
+//! against its author's [`RateLimiter`] before any engine work: the first one over the limit gets
+//! one polite refusal, the rest no reply at all. The caches the routing needs (the bot's id,
+//! guild prefixes, role permissions) are kept current from gateway events.
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use tracing::Instrument;
@@ -25,6 +27,7 @@ use twilight_util::builder::command::{CommandBuilder, IntegerBuilder, StringBuil
 
 use super::commands::{parse_dm, parse_guild_message, BotCommand, DmCommand};
 use super::permissions::PermissionCache;
+use super::rate_limit::{Admission, RateLimiter, TOO_FAST};
 use super::render::{
     answer_accepted, answer_rejected, channel_status, dm_status, error_reply, game_cancelled,
     game_started, help, history, invitation_sent, leaderboard, lobby_opened, no_game_here, no_team,
@@ -93,10 +96,11 @@ pub struct Inbound {
     permissions: PermissionCache,
     prefixes: Mutex<HashMap<GuildId, Prefix>>,
     bot: Mutex<Option<UserId>>,
+    limiter: RateLimiter,
 }
 
 impl Inbound {
-    /// A router calling `service` and replying through `sender`.
+    /// A router calling `service` and replying through `sender`, without a rate limit.
     pub fn new(service: GameService, sender: Sender, clock: SharedClock) -> Self {
         Self {
             service,
@@ -105,7 +109,27 @@ impl Inbound {
             permissions: PermissionCache::new(),
             prefixes: Mutex::new(HashMap::new()),
             bot: Mutex::new(None),
+            limiter: RateLimiter::unlimited(),
         }
+    }
+
+    /// The same router, holding every user to `limiter`.
+    pub fn rate_limited(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// Counts one command or DM from `user` against the rate limit.
+    fn admit(&self, user: UserId) -> Admission {
+        let admission = self.limiter.check(user, Instant::now());
+        match admission {
+            Admission::Allowed => {}
+            Admission::FirstRefusal => {
+                tracing::info!(user.id = %user, "a user went over the rate limit; told once");
+            }
+            Admission::Refused => tracing::debug!(user.id = %user, "rate limited; dropped"),
+        }
+        admission
     }
 
     /// Sets the bot's own user id (also learnt from READY), so its own messages are ignored.
@@ -163,6 +187,19 @@ impl Inbound {
             return;
         };
         let user = UserId(message.author.id.get());
+        let channel = ChannelId(message.channel_id.get());
+        let source = format!("discord:message:{}", message.id);
+        match self.admit(user) {
+            Admission::Allowed => {}
+            Admission::Refused => return,
+            Admission::FirstRefusal => {
+                let target = Target::Reply { channel, message: message.id.get() };
+                let delivery = Delivery::new(target, error_reply(&TOO_FAST))
+                    .nonce(NonceKey::new(&source, "reply"));
+                let _ = self.sender.deliver(delivery).await;
+                return;
+            }
+        }
         let roles: Vec<u64> = message
             .member
             .as_ref()
@@ -173,8 +210,6 @@ impl Inbound {
         let nick = message.member.as_ref().and_then(|m| m.nick.clone());
         let caller =
             Caller::in_guild(guild, user, display_name(&message.author, nick), has_manage_guild);
-        let channel = ChannelId(message.channel_id.get());
-        let source = format!("discord:message:{}", message.id);
         let reply = match parsed {
             Err(error) => {
                 Reply { messages: vec![error_reply(&error)], pings: Vec::new(), error: true }
@@ -311,7 +346,7 @@ impl Inbound {
                 Reply::one(history(&service.history(guild, Some(player.unwrap_or(user))).await?))
             }
             BotCommand::Replay { target } => {
-                let story = service.replay(&target).await?;
+                let story = service.replay(guild, &target).await?;
                 Reply { messages: replay(&story), pings: Vec::new(), error: false }
             }
             BotCommand::Prefix { new } => {
@@ -326,7 +361,11 @@ impl Inbound {
     async fn on_dm(&self, message: Message) {
         let user = UserId(message.author.id.get());
         let source = format!("discord:message:{}", message.id);
-        let reply = self.dm_command(user, parse_dm(&message.content), &source).await;
+        let reply = match self.admit(user) {
+            Admission::Allowed => self.dm_command(user, parse_dm(&message.content), &source).await,
+            Admission::FirstRefusal => Reply::one(answer_rejected(&TOO_FAST)),
+            Admission::Refused => return,
+        };
         for (index, part) in reply.messages.into_iter().enumerate() {
             let slot = REPLY_SLOTS.get(index).copied().unwrap_or("reply-more");
             let delivery =
@@ -388,6 +427,25 @@ impl Inbound {
     async fn answer_interaction(&self, interaction: &Interaction, data: &CommandData) {
         let Some(author) = interaction.author() else { return };
         let user = UserId(author.id.get());
+        match self.admit(user) {
+            Admission::Allowed => {}
+            // Silence, as for messages: every answer to a flood would be one more request on the
+            // interaction callbacks' single shared queue.
+            Admission::Refused => return,
+            Admission::FirstRefusal => {
+                let answer = InteractionReply {
+                    message: error_reply(&TOO_FAST),
+                    ephemeral: true,
+                    pings: Vec::new(),
+                };
+                if let Err(error) =
+                    self.sender.respond(interaction.id, &interaction.token, answer).await
+                {
+                    tracing::warn!(error.message = %error, "could not answer an interaction");
+                }
+                return;
+            }
+        }
         let guild = interaction.guild_id.map(|g| GuildId(g.get()));
         let source = format!("discord:interaction:{}", interaction.id);
         let options = slash_options(data);
@@ -596,6 +654,15 @@ pub fn application_commands() -> Result<Vec<Command>, String> {
 impl super::gateway::EventHandler for Inbound {
     fn observe(&self, _shard: u32, event: &Event) {
         self.observe_event(event);
+    }
+
+    /// Messages and interactions are ordered by their author; other events need no work.
+    fn order_key(&self, event: &Event) -> Option<u64> {
+        match event {
+            Event::MessageCreate(message) => Some(message.author.id.get()),
+            Event::InteractionCreate(interaction) => interaction.author_id().map(|id| id.get()),
+            _ => None,
+        }
     }
 
     async fn handle(&self, _shard: u32, event: Event) {

@@ -4,8 +4,10 @@
 mod commands;
 pub mod gateway;
 pub mod inbound;
+pub mod intake;
 pub mod notifier;
 pub mod permissions;
+pub mod rate_limit;
 mod render;
 pub mod sender;
 mod slash;

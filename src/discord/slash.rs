@@ -297,8 +297,13 @@ pub fn parse_slash(
         }
         "history" => guild(BotCommand::History { player: inv.user("player")? }),
         "replay" => {
-            let target = replay_target(inv.required_text("game")?.trim());
-            guild(BotCommand::Replay { target })
+            // A blank value (Discord lets white space through a required option) is as missing
+            // as no value: it names no game.
+            let game = inv.required_text("game")?.trim();
+            if game.is_empty() {
+                return Err(ParseError::MissingSlashOption { command, option: "game" });
+            }
+            guild(BotCommand::Replay { target: replay_target(game) })
         }
         "prefix" => guild(BotCommand::Prefix { new: Prefix::parse(inv.required_text("new")?)? }),
         "help" => guild(BotCommand::Help),
@@ -509,5 +514,145 @@ mod tests {
     #[test]
     fn slash_definitions_snapshot() {
         insta::assert_json_snapshot!(slash_definitions());
+    }
+
+    #[test]
+    fn a_blank_replay_name_is_a_missing_option() {
+        assert_eq!(refused("replay", &[s("game", "   ")]), "`/replay` needs the option `game`");
+    }
+
+    /// Hostile payloads: any command name with any options of any type, many cases. Each is a
+    /// command whose values obey their rules or a refusal naming the command, option or rule.
+    mod hostile {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Cases per property: enough to reach the rare branches, fast enough for CI.
+        const CASES: u32 = 4_096;
+
+        fn command_name() -> impl Strategy<Value = String> {
+            let known: Vec<&'static str> = slash_definitions().iter().map(|c| c.name).collect();
+            prop_oneof![
+                4 => prop::sample::select(known).prop_map(str::to_owned),
+                1 => "\\PC{0,10}",
+            ]
+        }
+
+        fn option_name() -> impl Strategy<Value = String> {
+            let mut known: Vec<&'static str> = slash_definitions()
+                .iter()
+                .flat_map(|c| c.options.iter().map(|o| o.name).collect::<Vec<_>>())
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            prop_oneof![
+                4 => prop::sample::select(known).prop_map(str::to_owned),
+                1 => "[a-z]{0,8}",
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = SlashValue> {
+            let mut choices: Vec<&'static str> = slash_definitions()
+                .iter()
+                .flat_map(|c| c.options.iter().flat_map(|o| o.choices.clone()).collect::<Vec<_>>())
+                .collect();
+            choices.extend(["Owls", "!", "  ", "", "rounds=99", "time_seconds=60", "Cafe\u{301}"]);
+            prop_oneof![
+                3 => prop::sample::select(choices).prop_map(|c| SlashValue::String(c.to_owned())),
+                2 => "\\PC{0,40}".prop_map(SlashValue::String),
+                1 => any::<i64>().prop_map(SlashValue::Integer),
+                1 => any::<u64>().prop_map(|id| SlashValue::User(UserId(id))),
+            ]
+        }
+
+        fn assert_valid(
+            command: &SlashCommand,
+            options: &[(String, SlashValue)],
+        ) -> Result<(), TestCaseError> {
+            match command {
+                SlashCommand::Dm(DmCommand::Answer(word)) => {
+                    let given = options.iter().find(|(n, _)| n == "word").map(|(_, v)| v);
+                    prop_assert_eq!(given, Some(&SlashValue::String(word.clone())));
+                }
+                SlashCommand::Dm(other) => prop_assert!(false, "only /guess is a DM: {:?}", other),
+                SlashCommand::Guild(BotCommand::Team { name: Some(name), .. })
+                | SlashCommand::Guild(BotCommand::Rename { name }) => {
+                    prop_assert_eq!(TeamName::parse(name.as_str()), Ok(name.clone()));
+                }
+                SlashCommand::Guild(BotCommand::Prefix { new }) => {
+                    prop_assert_eq!(Prefix::parse(new.as_str()), Ok(new.clone()));
+                }
+                SlashCommand::Guild(BotCommand::Play { options }) => {
+                    let stored = serde_json::to_value(options).expect("options serialize");
+                    let back: GameOptions =
+                        serde_json::from_value(stored).expect("stored options are in range");
+                    prop_assert_eq!(&back, options);
+                }
+                SlashCommand::Guild(BotCommand::Replay { target: ReplayTarget::Name(name) }) => {
+                    prop_assert!(!name.trim().is_empty() && name.trim() == name, "{:?}", name);
+                }
+                SlashCommand::Guild(_) => {}
+            }
+            Ok(())
+        }
+
+        fn assert_specific(
+            error: &ParseError,
+            name: &str,
+            options: &[(String, SlashValue)],
+        ) -> Result<(), TestCaseError> {
+            let message = error.to_string();
+            prop_assert!(!message.trim().is_empty());
+            let given = |option: &str| options.iter().find(|(n, _)| n == option).map(|(_, v)| v);
+            match error {
+                ParseError::UnknownSlashCommand(typed) => {
+                    prop_assert_eq!(typed, name);
+                    prop_assert!(slash_definitions().iter().all(|c| c.name != name));
+                }
+                ParseError::MissingSlashOption { command, option } => {
+                    prop_assert_eq!(*command, name);
+                    let blank =
+                        matches!(given(option), Some(SlashValue::String(s)) if s.trim().is_empty());
+                    prop_assert!(given(option).is_none() || blank, "{} was given", option);
+                    prop_assert!(message.contains(command) && message.contains(option));
+                }
+                ParseError::SlashOptionType { command, option, expected } => {
+                    prop_assert_eq!(*command, name);
+                    prop_assert!(given(option).is_some());
+                    prop_assert!(message.contains(option) && message.contains(expected));
+                }
+                ParseError::SlashChoice { command, option, given: value } => {
+                    prop_assert_eq!(*command, name);
+                    prop_assert_eq!(given(option), Some(&SlashValue::String(value.clone())));
+                    let quoted = format!("\"{value}\"");
+                    prop_assert!(message.contains(&quoted) && message.contains(option));
+                }
+                ParseError::TeamName(_) => prop_assert!(message.contains("team name")),
+                ParseError::Prefix(_) => prop_assert!(message.contains("prefix")),
+                ParseError::GameOption(_) => {
+                    prop_assert_eq!(name, "play");
+                    let options_text = given("options");
+                    prop_assert!(matches!(options_text, Some(SlashValue::String(_))));
+                }
+                other => prop_assert!(false, "a prefix-only error from /{}: {:?}", name, other),
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+            #[test]
+            fn any_slash_payload_is_a_valid_command_or_a_specific_refusal(
+                name in command_name(),
+                options in prop::collection::vec((option_name(), value()), 0..5),
+            ) {
+                match parse_slash(&name, &options) {
+                    Ok(command) => assert_valid(&command, &options)?,
+                    Err(error) => assert_specific(&error, &name, &options)?,
+                }
+            }
+        }
     }
 }

@@ -74,7 +74,8 @@ impl ReadModels {
     }
 
     /// A team's statistics under its current name; zero counts for a known team that has not
-    /// finished a game; `None` for a team neither read model knows in this guild.
+    /// finished a game; `None` for a team neither read model knows in this guild (a team of
+    /// another guild included: statistics never cross guilds).
     pub async fn team_stats(
         &self,
         guild: GuildId,
@@ -83,7 +84,7 @@ impl ReadModels {
         let mut held = self.conn().await?;
         let mut c = held.conn();
         let known = teams::team(&mut c, team).await?.filter(|t| t.guild == guild);
-        let stats = team_stats::team_stats(&mut c, team).await?;
+        let stats = team_stats::team_stats(&mut c, guild, team).await?;
         Ok(match (stats, known) {
             (Some(mut stats), Some(team)) => {
                 stats.name = team.name;

@@ -9,7 +9,7 @@ use super::player_stats::guild_of;
 use super::sql::{args, count, delete_all, from_snowflake, tx_conn, Conn};
 use crate::discord::TeamStatsView;
 use crate::domain::game::GameEvent;
-use crate::domain::{GameId, TeamId, UserId};
+use crate::domain::{GameId, GuildId, TeamId, UserId};
 use crate::runtime::{HandleError, Subscriber};
 use crate::store::{ReadModelTx, RecordedEvent};
 
@@ -119,18 +119,20 @@ async fn forget_game(c: &mut Conn<'_>, game: GameId) -> Result<(), HandleError> 
     Ok(())
 }
 
-/// A team's statistics, with the name and members it had in its latest finished game; `None`
-/// when it has not finished one.
+/// A team's statistics in `guild`, with the name and members it had in its latest finished
+/// game; `None` when it has not finished one there (a team id of another guild included).
 pub async fn team_stats(
     c: &mut Conn<'_>,
+    guild: GuildId,
     team: TeamId,
 ) -> Result<Option<TeamStatsView>, ReadModelError> {
     type Row = (String, i64, i64, i64, i64, i64, i64, i64, i64);
     let row: Option<Row> = c
         .fetch_optional(
             "SELECT name, member_a, member_b, games, wins, matches, matched_guesses, \
-             perfect_rounds, win_streak FROM read_model.team_stats WHERE team_id = $1",
-            args![team],
+             perfect_rounds, win_streak FROM read_model.team_stats WHERE team_id = $1 \
+             AND guild = $2",
+            args![team, guild],
         )
         .await?;
     Ok(row.map(|(name, a, b, games, wins, matches, guesses, perfect, streak)| TeamStatsView {

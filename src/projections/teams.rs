@@ -254,7 +254,7 @@ pub async fn team_by_name(
     guild: GuildId,
     name: &str,
 ) -> Result<Option<TeamView>, ReadModelError> {
-    let key = name.trim().to_lowercase();
+    let key = TeamName::key_of(name);
     let row = c
         .fetch_optional(
             select_team!(

@@ -55,8 +55,9 @@ pub enum ServiceError {
     /// The caller's partner already plays in another game.
     #[error("your partner <@{0}> is already in another game; it must end first")]
     PartnerInAnotherGame(UserId),
-    /// `replay` of a name or id that names no finished game.
-    #[error("there is no finished game called `{0}`")]
+    /// `replay` of a name or id that names no finished game of the asking guild (another
+    /// guild's game is not found either).
+    #[error("there is no finished game called `{0}` in this server")]
     ReplayNotFound(String),
     /// `stats team <name>` for a name no team of this guild holds.
     #[error("there is no team called \"{0}\" in this server")]

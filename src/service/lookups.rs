@@ -230,9 +230,9 @@ impl Folded {
     }
 }
 
-/// A name as compared: lowercase, runs of whitespace as one space.
+/// A name as compared: the same key the guild's registry and the read models use.
 fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    crate::domain::team::TeamName::key_of(name)
 }
 
 /// The player stream's guild and user, read from its id (`player-<guild>-<user>`).

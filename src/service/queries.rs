@@ -169,8 +169,18 @@ impl GameService {
         self.lookups.history(guild, player).await.map_err(from_lookup)
     }
 
-    /// `replay <name or id>`: the finished game told round by round, read from its stream.
-    pub async fn replay(&self, target: &ReplayTarget) -> Result<ReplayStory, ServiceError> {
+    /// `replay <name or id>` asked in `guild`: the finished game told round by round, read from
+    /// its stream.
+    ///
+    /// Decision (rules silent): a replay is told only in the guild the game was played in. A
+    /// name or id of another guild's game gets the same [`ServiceError::ReplayNotFound`] as one
+    /// that names nothing, so a reply never reveals what other servers play. Names are unique
+    /// across guilds, so no guild's name can hide another's.
+    pub async fn replay(
+        &self,
+        guild: GuildId,
+        target: &ReplayTarget,
+    ) -> Result<ReplayStory, ServiceError> {
         let (game, shown) = match target {
             ReplayTarget::Game(game) => (Some(*game), game.to_string()),
             ReplayTarget::Name(name) => {
@@ -180,6 +190,12 @@ impl GameService {
         let not_found = || ServiceError::ReplayNotFound(shown.clone());
         let game = game.ok_or_else(not_found)?;
         let events = self.game_events(game).await?;
+        let played_here = events.iter().any(|e| {
+            matches!(e, GameEvent::GameCreated { guild: created_in, .. } if *created_in == guild)
+        });
+        if !played_here {
+            return Err(not_found());
+        }
         let finished = events.iter().any(|e| matches!(e, GameEvent::GameEnded { .. }));
         if !finished {
             return Err(not_found());

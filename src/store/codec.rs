@@ -104,7 +104,12 @@ impl<E: DomainEvent> Codec<E> {
         }
         let event: E = serde_json::from_value(Value::Object(tagged)).map_err(|source| {
             // serde has no typed "unknown variant" error; its message is stable across versions.
-            if source.to_string().starts_with("unknown variant") {
+            // A field holding an unknown variant of some inner enum says "unknown variant" too,
+            // so the type alone is read again, without data, to tell the two apart.
+            let unknown_type = source.to_string().starts_with("unknown variant")
+                && serde_json::from_value::<E>(serde_json::json!({ "type": recorded.event_type }))
+                    .is_err_and(|alone| alone.to_string().starts_with("unknown variant"));
+            if unknown_type {
                 CodecError::UnknownType {
                     stream: recorded.stream_id.clone(),
                     version: recorded.stream_version,

@@ -6,6 +6,7 @@ mod fake_discord;
 mod harness;
 
 mod commands;
+mod limits;
 mod modes;
 mod race;
 mod resilience;

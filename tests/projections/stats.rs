@@ -2,7 +2,7 @@
 use chrono::TimeDelta;
 use gamebot::discord::{Contender, LeaderboardKind, Period};
 use gamebot::domain::game::{GameCommand, GameEvent};
-use gamebot::domain::UserId;
+use gamebot::domain::{GuildId, UserId};
 
 use crate::helpers::{epoch, race, team, two_player, GUILD};
 
@@ -33,6 +33,11 @@ projection_test!(a_two_player_game_counts_matches_guesses_and_perfect_rounds, |b
     );
     assert_eq!((team_stats.perfect_rounds, team_stats.win_streak), (1, 1));
     assert_eq!(team_stats.name, "Counters");
+    // Another guild sees neither the team nor its players' games.
+    let elsewhere = GuildId(GUILD.0 + 1);
+    assert_eq!(bot.read.team_stats(elsewhere, pair.team_id).await.unwrap(), None);
+    assert_eq!(bot.read.player_stats(elsewhere, UserId(51)).await.unwrap().games, 0);
+    assert!(bot.read.recent_games(elsewhere, None, 10).await.unwrap().games.is_empty());
     let nobody = bot.read.player_stats(GUILD, UserId(59)).await.unwrap();
     assert_eq!((nobody.games, nobody.best_partner), (0, None));
     let board = bot

@@ -235,7 +235,7 @@ service_test!(
         assert!(env.service.channel_status(GUILD, CHANNEL).await.unwrap().is_none());
         let story = env
             .service
-            .replay(&gamebot::discord::ReplayTarget::Name(name.to_uppercase()))
+            .replay(GUILD, &gamebot::discord::ReplayTarget::Name(name.to_uppercase()))
             .await
             .unwrap();
         assert_eq!(story.replay_name, name);

@@ -4,7 +4,7 @@ use gamebot::discord::{Contender, LeaderboardKind, Period, ReplayTarget, StatsTa
 use gamebot::domain::game::{GameEvent, Mode};
 use gamebot::domain::guild::{GuildError, Prefix};
 use gamebot::domain::{GameId, UserId};
-use gamebot::service::{ServiceError, StatsReply};
+use gamebot::service::{Caller, ServiceError, StatsReply};
 
 use crate::helpers::*;
 
@@ -94,7 +94,7 @@ service_test!(
         assert_eq!(history.games.len(), 1);
         assert_eq!(history.games[0].won, Some(true));
         assert!(env.service.history(OTHER_GUILD, None).await.unwrap().games.is_empty());
-        let story = env.service.replay(&ReplayTarget::Game(game)).await.unwrap();
+        let story = env.service.replay(GUILD, &ReplayTarget::Game(game)).await.unwrap();
         assert_eq!(story.rounds.len(), 1);
         assert_eq!(story.teams, ["Ann & Bob"]);
     }
@@ -111,11 +111,97 @@ service_test!(
             .await
             .unwrap();
         assert!(running.events.iter().any(|e| matches!(e, GameEvent::GameStarted { .. })));
-        let error = env.service.replay(&ReplayTarget::Game(running.game_id)).await.unwrap_err();
+        let error =
+            env.service.replay(GUILD, &ReplayTarget::Game(running.game_id)).await.unwrap_err();
         assert!(matches!(error, ServiceError::ReplayNotFound(_)), "{error:?}");
-        let error = env.service.replay(&ReplayTarget::Name("river-123".into())).await.unwrap_err();
+        let error =
+            env.service.replay(GUILD, &ReplayTarget::Name("river-123".into())).await.unwrap_err();
         assert!(matches!(error, ServiceError::ReplayNotFound(_)), "{error:?}");
-        assert_eq!(error.to_string(), "there is no finished game called `river-123`");
+        assert_eq!(
+            error.to_string(),
+            "there is no finished game called `river-123` in this server"
+        );
+    }
+);
+
+/// The game's replay name, once the replay-names reactor has given it one.
+async fn replay_name_of(env: &TestEnv, game: GameId) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        env.settle().await;
+        let history = env.service.history(GUILD, None).await.unwrap();
+        let named = history
+            .games
+            .iter()
+            .find(|g| g.replay_name != game.to_string())
+            .map(|g| g.replay_name.clone());
+        if let Some(name) = named {
+            return name;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the game never got a replay name");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+service_test!(
+    a_game_played_in_one_guild_is_not_visible_from_another_postgres,
+    a_game_played_in_one_guild_is_not_visible_from_another_sqlite,
+    |env| async move {
+        // Arrange: Ann and Bob finish a game in GUILD; they are a team in OTHER_GUILD too.
+        env.team(ANN, BOB).await;
+        let game = play_one_round(&env).await;
+        let name = replay_name_of(&env, game).await;
+        let there = |user| Caller::in_guild(OTHER_GUILD, user, name_of(user), false);
+        env.service.invite(&there(ANN), (BOB, name_of(BOB)), None, &env.source()).await.unwrap();
+        env.service.accept(&there(BOB), &env.source()).await.unwrap();
+        env.settle().await;
+
+        // Act and assert: the game is told where it was played...
+        let here = env.service.replay(GUILD, &ReplayTarget::Name(name.clone())).await.unwrap();
+        assert_eq!(here.replay_name, name);
+        assert!(env.service.replay(GUILD, &ReplayTarget::Game(game)).await.is_ok());
+        // ...and from the other guild it is "no such replay here", by name and by id, in the
+        // same words as a name that names nothing.
+        for target in [
+            ReplayTarget::Name(name.clone()),
+            ReplayTarget::Name(name.to_uppercase()),
+            ReplayTarget::Game(game),
+        ] {
+            let error = env.service.replay(OTHER_GUILD, &target).await.unwrap_err();
+            assert!(matches!(error, ServiceError::ReplayNotFound(_)), "{target:?}: {error:?}");
+            assert!(error.is_user_error());
+            assert!(error.to_string().ends_with("in this server"), "{error}");
+        }
+        // Statistics, team statistics, history and the leaderboard stay in their guild.
+        let ann =
+            player(env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Player(None)).await.unwrap());
+        assert_eq!((ann.games, ann.wins), (0, 0), "{ann:?}");
+        let StatsReply::Team(team) =
+            env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Team(None)).await.unwrap()
+        else {
+            panic!("Ann has a team in the other guild too")
+        };
+        assert_eq!((team.games, team.wins), (0, 0), "{team:?}");
+        let error =
+            env.service.stats(OTHER_GUILD, ANN, &StatsTarget::Team(Some("Ann & Bob".into()))).await;
+        match error {
+            Ok(StatsReply::Team(named)) => assert_eq!(named.games, 0, "{named:?}"),
+            other => panic!("the other guild's own Ann & Bob, with no games: {other:?}"),
+        }
+        assert!(env.service.history(OTHER_GUILD, Some(ANN)).await.unwrap().games.is_empty());
+        let board = env
+            .service
+            .leaderboard(OTHER_GUILD, LeaderboardKind::Players, Period::All)
+            .await
+            .unwrap();
+        assert!(board.rows.is_empty(), "{board:?}");
+        // A running game's channel status is asked through its guild's own stream.
+        env.service
+            .open_game(&env.caller(ANN), CHANNEL, options(Mode::TwoPlayer, &[]), &env.source())
+            .await
+            .unwrap();
+        assert!(env.service.channel_status(GUILD, CHANNEL).await.unwrap().is_some());
+        assert!(env.service.channel_status(OTHER_GUILD, CHANNEL).await.unwrap().is_none());
     }
 );
 

@@ -8,6 +8,8 @@ mod helpers;
 mod append;
 // codec: typed round trips, upcasters, unknown types and corrupt rows.
 mod codec;
+// codec_fuzz: random bytes, random JSON, truncation, unknown types and versions never decode.
+mod codec_fuzz;
 // migrate: the `gamebot migrate` command on a fresh directory.
 mod migrate;
 // reading: read_stream paging, read_all followed under concurrent writers, large payloads.

@@ -555,4 +555,150 @@ mod tests {
             prop_assert!(Threshold::parse(&value.to_string()).is_ok());
         }
     }
+
+    /// Hostile option words, many cases: any word list parses into options within every range,
+    /// or is refused with an error naming the word or option at fault and what it accepts.
+    mod hostile {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Cases per property: enough to reach the rare branches, fast enough for CI.
+        const CASES: u32 = 4_096;
+
+        fn mode() -> impl Strategy<Value = Mode> {
+            prop::sample::select(Mode::ALL.to_vec())
+        }
+
+        /// A key: any mode's, in any case, or noise.
+        fn key() -> impl Strategy<Value = String> {
+            let keys: Vec<&'static str> =
+                Mode::ALL.iter().flat_map(|m| GameOptions::keys(*m)).copied().collect();
+            prop_oneof![
+                4 => (prop::sample::select(keys), any::<bool>())
+                    .prop_map(|(k, up)| if up { k.to_uppercase() } else { k.to_owned() }),
+                1 => "\\PC{0,8}",
+            ]
+        }
+
+        /// A value: in range, out of range, negative, huge, fractional, non-finite, other
+        /// scripts' digits, or noise.
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                (0u64..5_000).prop_map(|n| n.to_string()),
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<f64>().prop_map(|x| x.to_string()),
+                (0.0f64..20.0).prop_map(|x| x.to_string()),
+                prop::sample::select(vec![
+                    "NaN",
+                    "inf",
+                    "-inf",
+                    "1e1",
+                    "+3",
+                    " 3",
+                    "\u{663}",
+                    "",
+                    "=",
+                    "0x10",
+                    "99999999999999999999",
+                    "4294967296",
+                    "-0",
+                ])
+                .prop_map(str::to_owned),
+                "\\PC{0,6}",
+            ]
+        }
+
+        fn word() -> impl Strategy<Value = String> {
+            prop_oneof![
+                6 => (key(), value()).prop_map(|(k, v)| format!("{k}={v}")),
+                1 => "\\PC{0,10}",
+            ]
+        }
+
+        /// Every value of parsed options is within its documented range.
+        fn assert_in_range(options: &GameOptions) -> Result<(), TestCaseError> {
+            let within = |v: u32, min: u32, max: u32| (min..=max).contains(&v);
+            match options {
+                GameOptions::TwoPlayer(o) => {
+                    prop_assert!(within(o.rounds.get(), Rounds::MIN, Rounds::MAX));
+                    let t = o.threshold.get();
+                    prop_assert!(t.is_finite() && (Threshold::MIN..=Threshold::MAX).contains(&t));
+                }
+                GameOptions::Knockout(o) => {
+                    prop_assert!(within(
+                        o.round_seconds.get(),
+                        RoundSeconds::MIN,
+                        RoundSeconds::MAX
+                    ));
+                    prop_assert!(within(o.guess_limit.get(), GuessLimit::MIN, GuessLimit::MAX));
+                    prop_assert!(within(
+                        o.round_delay_seconds.get(),
+                        RoundDelaySeconds::MIN,
+                        RoundDelaySeconds::MAX
+                    ));
+                }
+                GameOptions::Race(o) | GameOptions::Golf(o) => {
+                    prop_assert!(within(o.time_seconds.get(), TimeSeconds::MIN, TimeSeconds::MAX));
+                }
+                GameOptions::Longform(o) => {
+                    prop_assert!(within(o.round_hours.get(), RoundHours::MIN, RoundHours::MAX));
+                }
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+            #[test]
+            fn any_words_give_options_in_range_or_a_specific_refusal(
+                mode in mode(),
+                words in prop::collection::vec(word(), 0..5),
+            ) {
+                let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+                match GameOptions::parse(mode, &refs) {
+                    Ok(options) => {
+                        prop_assert_eq!(options.mode(), mode);
+                        assert_in_range(&options)?;
+                    }
+                    Err(error) => {
+                        let message = error.to_string();
+                        prop_assert!(!message.trim().is_empty());
+                        match &error {
+                            OptionError::Malformed(word) => {
+                                prop_assert!(refs.contains(&word.as_str()) && !word.contains('='));
+                            }
+                            OptionError::Unknown { name, mode: named, allowed } => {
+                                prop_assert_eq!(*named, mode);
+                                prop_assert!(!GameOptions::keys(mode).contains(&name.as_str()));
+                                prop_assert_eq!(allowed, &GameOptions::keys(mode).join(", "));
+                                let named_mode = mode.to_string();
+                                prop_assert!(message.contains(&named_mode) && message.contains(allowed.as_str()));
+                            }
+                            OptionError::Duplicate(key) => {
+                                let given = refs
+                                    .iter()
+                                    .filter_map(|w| w.split_once('='))
+                                    .filter(|(k, _)| k.trim().to_lowercase() == *key)
+                                    .count();
+                                prop_assert!(given >= 2, "{} given {} times", key, given);
+                            }
+                            OptionError::NotANumber { name, value, min, max } => {
+                                prop_assert!(GameOptions::keys(mode).contains(name));
+                                let quoted = format!("not \"{value}\"");
+                                let range = format!("from {min} to {max}");
+                                prop_assert!(message.contains(&quoted) && message.contains(&range));
+                            }
+                            OptionError::OutOfRange { name, min, max, .. } => {
+                                prop_assert!(GameOptions::keys(mode).contains(name));
+                                let range = format!("{name} must be {min} to {max}");
+                                prop_assert!(message.starts_with(&range), "{}", message);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -45,9 +45,9 @@ impl Guild {
         self.team_names.get(&team)
     }
 
-    /// The team holding a name, compared case-insensitively (for `wmstats team <name>`).
+    /// The team holding a name, compared on [`TeamName::key_of`] (for `wmstats team <name>`).
     pub fn team_named(&self, name: &str) -> Option<TeamId> {
-        let key = name.trim().to_lowercase();
+        let key = TeamName::key_of(name);
         self.team_names.iter().find(|(_, held)| held.key() == key).map(|(team, _)| *team)
     }
 
@@ -279,6 +279,28 @@ mod tests {
                 .when(GuildCommand::ReserveTeamName { team: team(2), name: name(raw) })
                 .then_expect_error(GuildError::NameTaken(name(raw).to_string()));
         }
+    }
+
+    #[test]
+    fn a_name_typed_composed_or_decomposed_is_one_name_in_the_registry() {
+        let composed = "Caf\u{e9} Crew";
+        let decomposed = "Cafe\u{301} Crew";
+        for (held, wanted) in [(composed, decomposed), (decomposed, composed)] {
+            GuildTest::given([reserved(1, held, None)])
+                .when(GuildCommand::ReserveTeamName { team: team(2), name: name(wanted) })
+                .then_expect_error(GuildError::NameTaken(composed.to_owned()));
+        }
+        // A name stored decomposed before names were composed still blocks its composed twin.
+        let old = GuildEvent::TeamNameReserved {
+            team: team(1),
+            name: serde_json::from_value(serde_json::json!(decomposed)).expect("stored text"),
+            released: None,
+        };
+        GuildTest::given([old.clone()])
+            .when(GuildCommand::ReserveTeamName { team: team(2), name: name(composed) })
+            .then_expect_error(GuildError::NameTaken(composed.to_owned()));
+        let given = GuildTest::given([old]);
+        assert_eq!(given.state().team_named("CAF\u{c9} crew"), Some(team(1)));
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! A team's name: either chosen by a player (`wmteam @p <name>`, `wmrename <name>`) and parsed
 //! against the naming rules, or the default `<name1> & <name2>` built from the members' display
 //! names. Uniqueness per guild is not a property of the value: the guild's name registry holds it.
+//! Names are kept in Unicode NFC, so "Café" typed with a precomposed `é` or with `e` and a
+//! combining accent is one name (and one key in the registry).
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// Fewest characters a chosen name may have: shorter names are unreadable in a ranking.
 pub const TEAM_NAME_MIN_CHARS: usize = 3;
 /// Most characters a chosen name may have: keeps one ranking line on one Discord line.
 pub const TEAM_NAME_MAX_CHARS: usize = 32;
 
-/// A team's name, trimmed and with internal white space collapsed to single spaces.
+/// A team's name, in NFC, trimmed and with internal white space collapsed to single spaces.
 ///
 /// Chosen names come only from [`TeamName::parse`]; the default name only from
 /// [`TeamName::default_for`]. Deserializing trusts the stored text, because stored events are
@@ -41,12 +44,14 @@ pub enum TeamNameError {
 impl TeamName {
     /// Parses a player-chosen name.
     ///
-    /// Rules, checked in this order: surrounding white space is trimmed and every inner run of
-    /// white space becomes one space; then 3 to 32 characters (Unicode scalar values, so an emoji
-    /// with a skin tone counts as two); then only letters and digits of any script, spaces,
-    /// hyphens (`-`) and emoji; then at least one letter or digit.
+    /// Rules, checked in this order: the text is put in NFC (composed characters), surrounding
+    /// white space is trimmed and every inner run of white space becomes one space; then 3 to 32
+    /// characters (Unicode scalar values after composing, so an emoji with a skin tone counts as
+    /// two but `e` with a combining accent is the one `é`); then only letters and digits of any
+    /// script, spaces, hyphens (`-`) and emoji; then at least one letter or digit.
     pub fn parse(raw: &str) -> Result<TeamName, TeamNameError> {
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let composed: String = raw.nfc().collect();
+        let text = composed.split_whitespace().collect::<Vec<_>>().join(" ");
         let chars = text.chars().count();
         if chars < TEAM_NAME_MIN_CHARS {
             return Err(TeamNameError::TooShort(chars));
@@ -77,10 +82,18 @@ impl TeamName {
         &self.0
     }
 
-    /// The key names are compared on for uniqueness: lowercased, so "Word Nerds" and
-    /// "word nerds" are the same name.
+    /// The key names are compared on for uniqueness: [`TeamName::key_of`] its text, so "Word
+    /// Nerds", "word nerds" and a decomposed spelling of either are the same name.
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        Self::key_of(&self.0)
+    }
+
+    /// The comparison key of any name, typed or stored: white space collapsed, lowercased,
+    /// then NFC (lowercasing can leave a decomposed sequence, so composing comes last). Stored
+    /// names written before names were composed get the same key as their composed spelling.
+    pub fn key_of(text: &str) -> String {
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        collapsed.to_lowercase().nfc().collect()
     }
 }
 
@@ -96,8 +109,8 @@ fn is_allowed(c: char) -> bool {
 }
 
 /// Whether `c` belongs to an emoji: a pictograph, or a joiner, selector or modifier that builds
-/// one. Ranges, not a table, because the domain avoids a Unicode-data dependency; they cover the
-/// emoji blocks Discord's picker offers.
+/// one. Ranges rather than an emoji-data table (the domain's only Unicode data is NFC); they
+/// cover the emoji blocks Discord's picker offers.
 fn is_emoji(c: char) -> bool {
     matches!(
         u32::from(c),
@@ -187,6 +200,42 @@ mod tests {
         assert_eq!(a.key(), b.key());
     }
 
+    #[test]
+    fn a_name_typed_with_a_combining_accent_is_stored_composed() {
+        let composed = TeamName::parse("Caf\u{e9} Crew").expect("valid");
+        let decomposed = TeamName::parse("Cafe\u{301} Crew").expect("valid once composed");
+        assert_eq!(decomposed, composed, "one name, whichever way it was typed");
+        assert_eq!(decomposed.as_str(), "Caf\u{e9} Crew");
+        assert_eq!(decomposed.key(), composed.key());
+    }
+
+    #[test]
+    fn composed_characters_count_once_towards_the_length() {
+        // Three letters, each typed as a base letter and a combining mark: six scalars, but
+        // three characters once composed.
+        let name = TeamName::parse("e\u{301}a\u{300}o\u{302}").expect("three letters");
+        assert_eq!(name.as_str().chars().count(), 3);
+        let long = format!("{}e\u{301}", "a".repeat(31));
+        assert!(TeamName::parse(&long).is_ok(), "32 characters once composed");
+    }
+
+    #[test]
+    fn a_combining_mark_with_no_composed_form_is_still_refused() {
+        // `q` has no precomposed acute form, so the mark stays a mark, which no name allows.
+        assert_eq!(
+            TeamName::parse("q\u{301}uiz"),
+            Err(TeamNameError::ForbiddenCharacter('\u{301}'))
+        );
+    }
+
+    #[test]
+    fn the_key_of_a_stored_decomposed_name_equals_the_key_of_its_composed_spelling() {
+        // Deserializing trusts stored text, so an old event may hold a decomposed name.
+        let stored: TeamName = serde_json::from_str("\"CAFE\u{301}  Crew\"").expect("stored");
+        assert_eq!(stored.key(), TeamName::parse("café crew").expect("valid").key());
+        assert_eq!(TeamName::key_of(" Caf\u{e9}   crew "), stored.key());
+    }
+
     /// One allowed character that is not a letter or digit.
     fn filler() -> impl Strategy<Value = char> {
         prop::sample::select(vec!['-', ' ', '🔥', '🐱', '⭐', '☀'])
@@ -261,6 +310,15 @@ mod tests {
             chars[at.min(last)] = bad;
             let name: String = chars.into_iter().collect();
             prop_assert_eq!(TeamName::parse(&name), Err(TeamNameError::ForbiddenCharacter(bad)));
+        }
+
+        #[test]
+        fn any_valid_name_and_its_decomposed_spelling_are_one_name(raw in valid_name()) {
+            let decomposed: String = raw.nfd().collect();
+            let a = TeamName::parse(&raw).expect("a generated valid name");
+            let b = TeamName::parse(&decomposed).expect("the same name, decomposed");
+            prop_assert_eq!(a.key(), b.key());
+            prop_assert_eq!(a, b);
         }
 
         #[test]

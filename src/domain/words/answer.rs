@@ -2,6 +2,7 @@
 //! well-formed word of letters, and present in the dictionary. This file holds the checks that
 //! need no dictionary (shape and length) and the errors that name what was wrong.
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// Shortest accepted answer, in characters: single letters are not words in this game.
 pub const MIN_WORD_CHARS: usize = 2;
@@ -51,14 +52,17 @@ pub enum InvalidWord {
     NotInDictionary(String),
 }
 
-/// Trims and lowercases raw text, and reads typographic apostrophes (as phone keyboards type
-/// them) as plain ones, so "Don’t" and "don't" are the same answer.
+/// Trims and lowercases raw text, reads typographic apostrophes (as phone keyboards type them)
+/// as plain ones, so "Don’t" and "don't" are the same answer, and composes it to NFC, so an
+/// accent typed as a combining mark (`e` + U+0301) is the letter the dictionary holds (`é`).
 pub(super) fn normalise(raw: &str) -> String {
     raw.trim()
         .chars()
         .map(|c| if matches!(c, '\u{2019}' | '\u{2018}') { '\'' } else { c })
         .collect::<String>()
         .to_lowercase()
+        .nfc()
+        .collect()
 }
 
 /// Checks the shape of normalised text: one word of letters, apostrophes or hyphens only between

@@ -400,3 +400,126 @@ proptest! {
         prop_assert_eq!(service().verdict(&a, &b), service().verdict(&b, &a));
     }
 }
+
+/// Hostile answers, many cases: any text is refused with the error for what is wrong with it,
+/// or becomes a dictionary word in its normal form; a word typed with capitals, curly
+/// apostrophes, padding or combining accents is still that word.
+mod hostile {
+    use unicode_normalization::UnicodeNormalization;
+
+    use super::*;
+
+    /// Cases per property: enough to reach the rare branches, fast enough for CI.
+    const CASES: u32 = 4_096;
+
+    /// Checks one raw answer against what the service says of it.
+    fn check(raw: &str) -> Result<(), TestCaseError> {
+        match service().parse_answer(raw) {
+            Ok(word) => {
+                let text = word.as_str();
+                prop_assert!(service().is_valid(text), "{:?} is not in the dictionary", text);
+                prop_assert_eq!(service().parse_answer(text), Ok(word.clone()), "normal form");
+                prop_assert_eq!(text.to_lowercase(), text);
+                prop_assert!(!text.contains(char::is_whitespace));
+                let chars = text.chars().count();
+                prop_assert!((MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chars));
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(!message.trim().is_empty());
+                let trimmed = raw.trim();
+                match &error {
+                    InvalidWord::Empty => prop_assert!(trimmed.is_empty(), "{:?}", raw),
+                    InvalidWord::NotOneWord => {
+                        prop_assert!(trimmed.contains(char::is_whitespace), "{:?}", raw);
+                    }
+                    // The shape rules read the composed form: a letter NFC never composes
+                    // (U+09DC) becomes a letter and a mark, and a mark is not a letter.
+                    InvalidWord::BadCharacters => prop_assert!(
+                        trimmed.nfc().any(|c| !c.is_alphabetic()),
+                        "{:?} has only letters",
+                        raw
+                    ),
+                    InvalidWord::BadLength => {
+                        let chars = trimmed.nfc().count();
+                        prop_assert!(!(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chars));
+                    }
+                    InvalidWord::NotInDictionary(text) => {
+                        prop_assert!(!service().is_valid(text));
+                        prop_assert!(message.contains(&format!("\"{text}\"")), "{}", message);
+                        prop_assert!(!text.is_empty() && !text.contains(char::is_whitespace));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A dictionary word as a player might type it: capitals, curly apostrophes, padding and,
+    /// when `decompose`, accents as combining marks.
+    fn as_typed(word: &str, upper: &[bool], pad: &str, decompose: bool) -> String {
+        let cased: String = word
+            .chars()
+            .zip(upper.iter().cycle())
+            .map(|(c, up)| match c {
+                '\'' if *up => '\u{2019}',
+                c if *up => c.to_ascii_uppercase(),
+                c => c,
+            })
+            .collect();
+        let spelled = if decompose { cased.nfd().collect() } else { cased };
+        format!("{pad}{spelled}{pad}")
+    }
+
+    #[test]
+    fn every_accented_dictionary_word_is_accepted_typed_with_combining_marks() {
+        let accented: Vec<&str> = service().dictionary_words().filter(|w| !w.is_ascii()).collect();
+        assert!(accented.len() > 10, "the dictionary has accented words: {}", accented.len());
+        for word in accented {
+            let decomposed: String = word.nfd().collect();
+            let parsed = service().parse_answer(&decomposed).map(|w| w.as_str().to_owned());
+            assert_eq!(parsed.as_deref(), Ok(word), "{decomposed:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+        #[test]
+        fn any_text_is_a_dictionary_word_or_refused_for_what_is_wrong(raw in any::<String>()) {
+            check(&raw)?;
+        }
+
+        #[test]
+        fn any_bytes_read_as_text_are_a_word_or_refused(
+            bytes in prop::collection::vec(any::<u8>(), 0..40),
+        ) {
+            check(&String::from_utf8_lossy(&bytes))?;
+        }
+
+        #[test]
+        fn any_dictionary_word_as_typed_is_that_word(
+            i in any::<prop::sample::Index>(),
+            upper in prop::collection::vec(any::<bool>(), 1..8),
+            pad in prop::sample::select(vec!["", " ", "\t", "\u{3000}", " \n "]),
+            decompose in any::<bool>(),
+        ) {
+            let word = *i.get(sorted_dictionary());
+            let typed = as_typed(word, &upper, pad, decompose);
+            let parsed = service().parse_answer(&typed).map(|w| w.as_str().to_owned());
+            prop_assert_eq!(parsed.as_deref(), Ok(word), "typed as {:?}", typed);
+        }
+
+        #[test]
+        fn any_dictionary_word_with_a_stray_character_is_refused_or_another_word(
+            i in any::<prop::sample::Index>(),
+            at in any::<prop::sample::Index>(),
+            stray in prop::sample::select(vec![' ', '1', '_', '.', '\u{0}', '\u{301}', 'x', '\u{200b}']),
+        ) {
+            let word = *i.get(sorted_dictionary());
+            let mut chars: Vec<char> = word.chars().collect();
+            chars.insert(at.index(chars.len() + 1), stray);
+            check(&chars.into_iter().collect::<String>())?;
+        }
+    }
+}
