@@ -94,6 +94,7 @@ async fn postgres_stopped_mid_play_is_waited_out() {
     };
     let (played, told_after) = futures::join!(gamebot::demo::run(&engine, clock, &options), outage);
     let report = played.unwrap_or_else(|e| panic!("the demo failed through the outage: {e}"));
+    eprintln!("PostgreSQL down: the player was told after {told_after:?}");
     assert!(told_after < TOLD_WITHIN, "the player waited {told_after:?} to hear it");
     assert_nothing_lost(&engine, &report).await;
     engine.stop().await;
@@ -139,6 +140,7 @@ async fn a_sqlite_file_locked_by_another_process_is_waited_out() {
     };
     let (played, told_after) = futures::join!(gamebot::demo::run(&engine, clock, &options), lock);
     let report = played.unwrap_or_else(|e| panic!("the demo failed through the lock: {e}"));
+    eprintln!("SQLite locked: the player was told after {told_after:?}");
     assert!(told_after < TOLD_WITHIN, "the player waited {told_after:?} to hear it");
     assert_nothing_lost(&engine, &report).await;
     engine.stop().await;
@@ -180,6 +182,7 @@ fn gamebot_demo_survives_postgres_stopped_for_a_minute() {
     std::thread::sleep(Duration::from_secs(60));
     server.start_again();
     let outage = stopped.elapsed();
+    eprintln!("the demo's store was down for {outage:?}");
     printed.extend(lines.map(|l| l.expect("a line")));
     let status = demo.wait().expect("the demo ends");
     let text = printed.join("\n");
