@@ -98,6 +98,7 @@ fn game_deps(store: &Arc<dyn EventStore>) -> Arc<StreamDeps<Game>> {
         snapshot_schema: SNAPSHOT_SCHEMA,
         rebuild_permits: Arc::new(Semaphore::new(1)),
         fault: Default::default(),
+        rebuild_fault: Default::default(),
     })
 }
 

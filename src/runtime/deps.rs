@@ -32,6 +32,8 @@ pub struct StreamDeps<A: Aggregate> {
     /// A fault tests can switch on to make `decide` panic for chosen commands, so the crash and
     /// restart path is exercised for real. Always off in production.
     pub fault: FaultSwitch<A::Command>,
+    /// The same for folding stored events while a stream is rebuilt.
+    pub rebuild_fault: FaultSwitch<A::Event>,
 }
 
 /// A predicate that, when set, makes the stream actor panic while deciding a matching command.

@@ -115,6 +115,12 @@ impl Runtime {
         &self.game_deps.fault
     }
 
+    /// The rebuild fault switch of game actors: tests use it to make folding a game's events
+    /// panic while its actor rebuilds.
+    pub fn game_rebuild_faults(&self) -> &FaultSwitch<crate::domain::game::GameEvent> {
+        &self.game_deps.rebuild_fault
+    }
+
     /// Starts following the log with `subscriber` under a supervisor (a panic restarts it from
     /// its checkpoint); returns its progress.
     pub fn subscribe(&self, subscriber: Arc<dyn Subscriber>) -> Arc<Progress> {
@@ -204,6 +210,7 @@ impl Shared {
             snapshot_schema: SNAPSHOT_SCHEMA,
             rebuild_permits: self.rebuild_permits.clone(),
             fault: Default::default(),
+            rebuild_fault: Default::default(),
         })
     }
 }

@@ -306,7 +306,7 @@ async fn load<A: Aggregate>(
     if let Some(until) = until {
         recorded.retain(|e| e.stream_version <= until);
     }
-    fold_recorded(&deps.codec, &mut loaded, &recorded)?;
+    fold_recorded(deps, &mut loaded, &recorded)?;
     tracing::debug!(
         stream.id = %stream, version = loaded.version, elapsed_ms = started.elapsed().as_millis() as u64,
         "stream rebuilt"
@@ -317,15 +317,18 @@ async fn load<A: Aggregate>(
 /// Folds stored events into a loaded aggregate, remembering their source ids. A panic in
 /// `apply` is caught: the state is then suspect and the caller must not keep it.
 fn fold_recorded<A: Aggregate>(
-    codec: &Codec<A::Event>,
+    deps: &StreamDeps<A>,
     loaded: &mut Loaded<A>,
     recorded: &[RecordedEvent],
 ) -> Result<(), LoadError> {
     for envelope in recorded {
-        let event = codec.decode(envelope).map_err(StoreError::from)?;
+        let event = deps.codec.decode(envelope).map_err(StoreError::from)?;
         let state = &mut loaded.state;
-        catch_unwind(AssertUnwindSafe(|| state.apply(&event)))
-            .map_err(|panic| LoadError::Panicked(panic_message(&panic)))?;
+        catch_unwind(AssertUnwindSafe(|| {
+            deps.rebuild_fault.trip(&event);
+            state.apply(&event)
+        }))
+        .map_err(|panic| LoadError::Panicked(panic_message(&panic)))?;
         loaded.version = envelope.stream_version;
         loaded.events_since_snapshot += 1;
         if let Some(source) = &envelope.metadata.source_id {
@@ -593,7 +596,7 @@ async fn execute_on<A: Aggregate>(
                     .read_stream(stream, loaded.version + 1)
                     .await
                     .map_err(CommandError::Store)?;
-                fold_recorded(&deps.codec, loaded, &newer).map_err(CommandError::from)?;
+                fold_recorded(deps, loaded, &newer).map_err(CommandError::from)?;
                 if let Some(source) = &meta.source_id {
                     if let Some((first, last)) = loaded.sources.get(source) {
                         // The other writer was ourselves in another process, replaying.

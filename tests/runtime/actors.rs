@@ -176,3 +176,39 @@ runtime_test!(the_command_benchmark_plays_every_answer_it_counts, |store| async 
     assert_eq!(report.commands, 3 * 2 * 2, "three games, two rounds, two answers a round");
     assert!(report.health.commands >= report.commands as u64, "every answer went through an actor");
 });
+
+runtime_test!(
+    a_stream_whose_rebuild_panics_is_rebuilt_after_a_backoff_while_others_play_on,
+    |store| async move {
+        // Arrange: two games, then a fresh runtime (nothing loaded) whose rebuild of the
+        // first game panics.
+        let first_runtime = runtime(&store, &settings(0));
+        let broken = started_game(&first_runtime, Mode::TwoPlayer, &[], 1).await;
+        let healthy = started_game(&first_runtime, Mode::TwoPlayer, &[], 1).await;
+        let broken_id = game(&first_runtime, &broken).await.setup().expect("created").game_id;
+        let runtime = runtime(&store, &settings(0));
+        runtime.game_rebuild_faults().set(move |event| {
+            matches!(event, GameEvent::GameCreated { game_id, .. } if *game_id == broken_id)
+        });
+
+        // Act
+        let refused = runtime.registry().inspect::<Game>(broken.clone()).await;
+        let other = runtime.registry().inspect::<Game>(healthy.clone()).await;
+        let held_off = runtime.registry().inspect::<Game>(broken.clone()).await;
+        runtime.game_rebuild_faults().clear();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let rebuilt = runtime.registry().inspect::<Game>(broken.clone()).await;
+
+        // Assert
+        assert!(matches!(refused, Err(CommandError::Panicked(_))), "{refused:?}");
+        assert!(other.is_ok(), "another stream is untouched: {other:?}");
+        match held_off {
+            Err(CommandError::Panicked(message)) => {
+                assert!(message.contains("retrying in"), "{message}")
+            }
+            other => panic!("a second ask within the backoff is held off, not {other:?}"),
+        }
+        let rebuilt = rebuilt.expect("rebuilt once the fault is gone");
+        assert_eq!(rebuilt.state.setup().map(|s| s.game_id), Some(broken_id));
+    }
+);
