@@ -188,7 +188,7 @@ fn gamebot_demo_survives_postgres_stopped_for_a_minute() {
     let text = printed.join("\n");
     assert!(status.success(), "the demo failed after a {outage:?} outage:\n{text}");
     assert_eq!(text.matches("Game over").count(), 5, "{text}");
-    assert_eq!(text.matches("\nverified ").count(), 5, "{text}");
+    assert_eq!(text.matches("two rebuilds and the read models agree").count(), 5, "{text}");
 
     let parked = gamebot(&["deadletters"]).output().expect("deadletters runs");
     let parked = String::from_utf8_lossy(&parked.stdout).into_owned();
