@@ -146,6 +146,18 @@ impl Retryable for crate::store::StoreError {
     }
 }
 
+impl Retryable for crate::replay::ReplayError {
+    fn retryable(&self) -> bool {
+        crate::store::is_transient_chain(self)
+    }
+}
+
+impl Retryable for crate::replay::VerifyError {
+    fn retryable(&self) -> bool {
+        crate::store::is_transient_chain(self)
+    }
+}
+
 /// A stable number for one pair state of one seat, so a player's think time and choices do not
 /// change when the loop looks at the same pair again.
 fn nonce(team: &TeamInGame, seat: usize) -> u64 {

@@ -264,29 +264,37 @@ pub async fn run(
 
     // Assert (for the audience): leaderboards, a replay, every replay verified.
     narrator.step("leaderboards and replays");
-    if !engine
-        .caught_up(Duration::from_secs(30))
-        .await
-        .map_err(|e| DemoError::Engine(format!("{e:#}")))?
-    {
-        return Err(DemoError::Stuck("the read models did not catch up within 30 s".to_owned()));
+    let patience = super::players::PATIENCE;
+    let caught_up = patiently("reading the log's head", || async {
+        engine.runtime.store().last_position().await
+    })
+    .await?;
+    if !engine.runtime.wait_for_subscriptions(caught_up, patience).await {
+        return Err(DemoError::Stuck(format!(
+            "the read models did not catch up within {patience:?}"
+        )));
     }
     let mut leaderboards = Vec::new();
     for kind in [LeaderboardKind::Players, LeaderboardKind::Teams] {
-        let view = table.service.leaderboard(guild, kind, Period::All).await.map_err(|e| {
-            DemoError::Service { step: "leaderboard".to_owned(), error: e.to_string() }
-        })?;
+        let view = patiently("leaderboard", || table.service.leaderboard(guild, kind, Period::All))
+            .await
+            .map_err(|e| DemoError::Service {
+                step: "leaderboard".to_owned(),
+                error: e.to_string(),
+            })?;
         let text = for_terminal(&leaderboard(&view).content, &names);
         narrator.say(&format!("\n{text}"));
         leaderboards.push(text);
     }
     let shown = games.iter().find(|g| g.mode == Mode::Knockout).unwrap_or(&games[0]);
-    let replayed = replay::load(engine.runtime.store(), shown.game_id, None).await?;
+    let store = engine.runtime.store();
+    let replayed = patiently("replay", || replay::load(store, shown.game_id, None)).await?;
     let story = replay::story(&replayed, Some(&shown.replay_name), &names);
     narrator.say(&format!("\nThe {} game again, from its respawned actor:\n{story}", shown.mode));
     let mut verified = Vec::new();
     for game in &games {
-        let ok = replay::verify(engine.runtime.store(), &engine.read_models, game.game_id).await?;
+        let verify = || replay::verify(store, &engine.read_models, game.game_id);
+        let ok = patiently("verifying a replay", verify).await?;
         let line = format!(
             "verified {} ({}): two rebuilds and the read models agree ({} events, {} checks)",
             game.replay_name, game.mode, ok.version, ok.checks

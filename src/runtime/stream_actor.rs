@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::deps::StreamDeps;
 use crate::domain::{Aggregate, Ctx, GuildId, UserId};
-use crate::store::{Codec, ExpectedVersion, Metadata, RecordedEvent, StoreError, StreamId};
+use crate::store::{ExpectedVersion, Metadata, RecordedEvent, StoreError, StreamId};
 
 /// How many times a command is decided again after losing a version race before giving up.
 /// Two writers of one stream are rare (two processes during a hand-over), so three is plenty.

@@ -132,7 +132,7 @@ where
 /// Logs an infrastructure failure outside a command (a read, a lookup) and hides it; a store
 /// that cannot be reached becomes [`ServiceError::StoreUnavailable`].
 pub(super) fn internal(step: &str, error: &(dyn std::error::Error + 'static)) -> ServiceError {
-    if caused_by_unreachable_store(error) {
+    if crate::store::is_transient_chain(error) {
         tracing::warn!(
             service.step = step,
             error.message = %error,
@@ -148,25 +148,6 @@ pub(super) fn internal(step: &str, error: &(dyn std::error::Error + 'static)) ->
         "a service read failed"
     );
     ServiceError::Internal
-}
-
-/// Whether a transient store or database error is anywhere in `error`'s source chain.
-fn caused_by_unreachable_store(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(error) = current {
-        if let Some(store) = error.downcast_ref::<crate::store::StoreError>() {
-            if store.is_transient() {
-                return true;
-            }
-        }
-        if let Some(sql) = error.downcast_ref::<sqlx::Error>() {
-            if crate::store::is_transient_sqlx(sql) {
-                return true;
-            }
-        }
-        current = error.source();
-    }
-    false
 }
 
 /// Every message in an error's source chain, outermost first.

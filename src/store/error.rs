@@ -125,6 +125,22 @@ pub fn is_transient_sqlx(error: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether a transient store or database error is anywhere in `error`'s source chain: for
+/// callers that hold a wrapped error (a lookup, a replay) and must tell "try again in a moment"
+/// from a real failure.
+pub fn is_transient_chain(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.downcast_ref::<StoreError>().is_some_and(StoreError::is_transient)
+            || error.downcast_ref::<sqlx::Error>().is_some_and(is_transient_sqlx)
+        {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
 /// SQLSTATE classes and SQLite primary result codes that mean "not now" rather than "never".
 fn transient_code(code: &str) -> bool {
     if let Ok(extended) = code.parse::<u32>() {

@@ -15,7 +15,7 @@ pub use codec::{Codec, UpcastFn};
 pub use envelope::{
     AppendOutcome, DeadLetter, ExpectedVersion, Metadata, NewEvent, RecordedEvent, Snapshot,
 };
-pub use error::{is_transient_sqlx, CodecError, StoreError};
+pub use error::{is_transient_chain, is_transient_sqlx, CodecError, StoreError};
 pub use event_store::{
     connect, connect_and_report, EventStore, MigrationReport, ReadModelTx, ReadPool,
     MAX_EVENTS_PER_APPEND,
