@@ -7,7 +7,7 @@ use super::core::{Caller, GameService, Source};
 use super::errors::ServiceError;
 use super::teams::CurrentTeam;
 use crate::domain::game::{
-    Game, GameCommand, GameError, GameEvent, GameOptions, Mode, Phase, TeamSnapshot,
+    Game, GameCommand, GameError, GameEvent, GameOptions, GameTimeouts, Mode, Phase, TeamSnapshot,
 };
 use crate::domain::guild::{Guild, GuildCommand, GuildError};
 use crate::domain::player::{Player, PlayerCommand, PlayerError};
@@ -39,12 +39,20 @@ impl GameOutcome {
 }
 
 impl GameService {
+    /// Opens every later game with `timeouts` (the deployment's `games.*` settings) instead of
+    /// the defaults.
+    pub fn with_game_timeouts(mut self, timeouts: GameTimeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
     /// `2p`, `knockout`, `race`, `golf`, `longform`: opens a lobby in `channel` (the caller's
     /// team, if any, joins it) or, for Two Player, starts the caller's team's game at once.
     ///
     /// Steps: claim the game on both players' streams (`<source>:claim:<user>`), register it as
     /// the channel's game in the guild (`<source>:open`), create the game with the team's
-    /// snapshot (both persisted forbidden lists) and the guild's list size (`<source>:create`).
+    /// snapshot (both persisted forbidden lists), the guild's list size and the service's
+    /// timeouts (`<source>:create`).
     /// The game id is derived from the source id, so a redelivery names the same game.
     #[tracing::instrument(skip_all, fields(source.id = source_id, user.id = %caller.user, channel.id = %channel))]
     pub async fn open_game(
@@ -95,6 +103,7 @@ impl GameService {
             creator_team,
             forbidden_list_size: u32::try_from(settings.forbidden_list_size().get())
                 .unwrap_or(u32::MAX),
+            timeouts: self.timeouts,
         };
         match self.game_step(game_id, guild, create, &source, "create").await {
             Ok(outcome) => Ok(outcome),
