@@ -75,7 +75,7 @@ impl GameService {
         let settings = self.state::<Guild>(guild_stream.clone()).await?;
         // Refuse a busy channel before touching any player stream.
         if let Some(open) = settings.channel_game(channel) {
-            if open != game_id {
+            if open != game_id && !self.free_if_closed(open, &source).await? {
                 return Err(GuildError::ChannelBusy(open).into());
             }
         }
@@ -266,9 +266,17 @@ impl GameService {
         }
         let mut claimed = Vec::new();
         for player in players {
+            let stream = StreamId::player(guild, player);
             let claim = PlayerCommand::ClaimActiveGame { game };
             let step = source.step(&format!("claim:{player}"));
-            match self.run::<Player>(StreamId::player(guild, player), claim, step).await {
+            let mut claimed_now = self.run::<Player>(stream.clone(), claim.clone(), step).await;
+            if let Err(ServiceError::Player(PlayerError::AlreadyInGame(other))) = &claimed_now {
+                if *other != game && self.free_if_closed(*other, source).await? {
+                    let step = source.step(&format!("claim-again:{player}"));
+                    claimed_now = self.run::<Player>(stream, claim, step).await;
+                }
+            }
+            match claimed_now {
                 Ok(outcome) if outcome.events.is_empty() => {}
                 Ok(_) => claimed.push(player),
                 Err(refused) => {
@@ -310,6 +318,27 @@ impl GameService {
         let players: Vec<UserId> =
             outcome.game.teams().iter().flat_map(|team| team.users()).collect();
         self.release(setup.guild, outcome.game_id, &players, source).await;
+    }
+
+    /// Frees what the closed game `game_id` still holds, its channel and its players' claims,
+    /// and returns true; false (changing nothing) while the game is open. A game that ends or
+    /// closes on a timer is freed by the active-games reactor a moment later; this does the same
+    /// idempotent steps at once, so the players who open the next game right after the `Game
+    /// over` or the lobby's closing line are not told the channel or a partner is busy.
+    async fn free_if_closed(&self, game_id: GameId, source: &Source) -> Result<bool, ServiceError> {
+        let game = self.state::<Game>(StreamId::game(game_id)).await?;
+        let Some(setup) = game.setup().filter(|_| game.phase().is_closed()) else {
+            return Ok(false);
+        };
+        let close = GuildCommand::CloseChannelGame { channel: setup.channel, game: game_id };
+        let step = source.step(&format!("free:{game_id}:close"));
+        self.undo::<Guild>(StreamId::guild(setup.guild), close, step).await;
+        for player in game.teams().iter().flat_map(|team| team.users()) {
+            let release = PlayerCommand::ReleaseActiveGame { game: game_id };
+            let step = source.step(&format!("free:{game_id}:release:{player}"));
+            self.undo::<Player>(StreamId::player(setup.guild, player), release, step).await;
+        }
+        Ok(true)
     }
 
     /// The team as it enters a game: its players and their persisted forbidden lists.
