@@ -225,7 +225,7 @@ pub async fn run_command_bench(
     rounds: u32,
 ) -> anyhow::Result<CommandBenchReport> {
     use crate::config::{HealthSettings, RuntimeSettings};
-    use crate::domain::game::{Game, GameCommand, GameOptions, Mode, TeamSnapshot};
+    use crate::domain::game::{Game, GameCommand, GameOptions, GameTimeouts, Mode, TeamSnapshot};
     use crate::domain::{ChannelId, GuildId, TeamId, UserId};
     use crate::runtime::{CommandMeta, Runtime, SystemClock};
 
@@ -264,6 +264,7 @@ pub async fn run_command_bench(
                 options,
                 creator_team: Some(team),
                 forbidden_list_size: 12,
+                timeouts: GameTimeouts::default(),
             };
             let meta = CommandMeta::default;
             registry.execute::<Game>(stream.clone(), create, meta()).await?;

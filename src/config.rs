@@ -13,6 +13,8 @@ use serde::Deserialize;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 
+use crate::domain::game::GameTimeouts;
+
 /// The defaults, compiled in from `config/base.toml`.
 const BASE_TOML: &str = include_str!("../config/base.toml");
 /// Prefix of every environment variable that overrides a setting.
@@ -39,6 +41,30 @@ pub struct Settings {
     pub health: HealthSettings,
     /// Where and how the bot connects to Discord.
     pub discord: DiscordSettings,
+    /// How long games wait for people.
+    pub games: GamesSettings,
+}
+
+/// How long a lobby waits for its start and a running game for an answer. Each game records the
+/// values it was opened with, so a change applies to games opened afterwards.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GamesSettings {
+    /// Seconds a lobby stays open without a start before it closes.
+    pub lobby_timeout_seconds: u32,
+    /// Seconds a running game goes without an answer before it ends with no winner (Longform
+    /// waits two rounds longer).
+    pub idle_timeout_seconds: u32,
+}
+
+impl GamesSettings {
+    /// The timeouts the service hands every game it opens.
+    pub fn timeouts(&self) -> GameTimeouts {
+        GameTimeouts {
+            lobby_seconds: self.lobby_timeout_seconds,
+            idle_seconds: self.idle_timeout_seconds,
+        }
+    }
 }
 
 /// Discord endpoints and credentials. The endpoints are configurable so the bot runs against any
@@ -364,6 +390,14 @@ impl Settings {
                 ),
             });
         }
+        for (key, value) in [
+            ("games.lobby_timeout_seconds", self.games.lobby_timeout_seconds),
+            ("games.idle_timeout_seconds", self.games.idle_timeout_seconds),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::Invalid { key, reason: "must be at least 1".into() });
+            }
+        }
         if self.database.max_connections == 0 {
             return Err(SettingsError::Invalid {
                 key: "database.max_connections",
@@ -520,6 +554,32 @@ mod tests {
         assert!(err.to_string().contains("discord.api_url"), "{err}");
         let err = load(&[("GAMEBOT_DISCORD__GATEWAY_URL", "http://x")]).unwrap_err();
         assert!(err.to_string().contains("discord.gateway_url"), "{err}");
+    }
+
+    #[test]
+    fn game_timeouts_default_to_the_games_own_defaults_and_can_be_overridden() {
+        let settings = load(&[]).expect("defaults load");
+        assert_eq!(settings.games.timeouts(), GameTimeouts::default());
+        assert_eq!(settings.games.lobby_timeout_seconds, 900);
+        assert_eq!(settings.games.idle_timeout_seconds, 3600);
+        let settings = load(&[
+            ("GAMEBOT_GAMES__LOBBY_TIMEOUT_SECONDS", "600"),
+            ("GAMEBOT_GAMES__IDLE_TIMEOUT_SECONDS", "7200"),
+        ])
+        .expect("overrides load");
+        assert_eq!(
+            settings.games.timeouts(),
+            GameTimeouts { lobby_seconds: 600, idle_seconds: 7200 }
+        );
+    }
+
+    #[test]
+    fn a_zero_or_malformed_game_timeout_names_its_key() {
+        let err = load(&[("GAMEBOT_GAMES__LOBBY_TIMEOUT_SECONDS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("games.lobby_timeout_seconds"), "{err}");
+        assert!(err.to_string().contains("at least 1"), "{err}");
+        let err = load(&[("GAMEBOT_GAMES__IDLE_TIMEOUT_SECONDS", "an hour")]).unwrap_err();
+        assert!(err.to_string().contains("games.idle_timeout_seconds"), "{err}");
     }
 
     #[test]

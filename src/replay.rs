@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
-use crate::discord::{game_over, ReplayTarget};
+use crate::discord::{game_over_with_reason, ReplayTarget};
 use crate::domain::game::{EliminationReason, Game, GameEvent, GuessResult, Mode, Phase};
 use crate::domain::words::WordService;
 use crate::domain::{Aggregate, GameId, TeamId, UserId};
@@ -386,9 +386,11 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
                     .collect();
                 format!("{} Round {round} ended: {}", at(start, *ended_at), each.join("; "))
             }
-            GameEvent::GameEnded { winners, ranking, ended_at } => {
+            GameEvent::GameEnded { winners, ranking, ended_at, reason } => {
                 let name = replay.state.replay_name().or(replay_name).unwrap_or("(not named yet)");
-                let text = game_over(mode, winners, ranking, name).content.replace("**", "");
+                let text = game_over_with_reason(mode, winners, ranking, *reason, name)
+                    .content
+                    .replace("**", "");
                 let mut lines = text.lines();
                 let mut block = format!("{} {}", at(start, *ended_at), lines.next().unwrap_or(""));
                 for l in lines {
@@ -400,6 +402,11 @@ pub fn story(replay: &Replay, replay_name: Option<&str>, names: &Names) -> Strin
             GameEvent::GameCancelled { by, cancelled_at } => {
                 format!("{} Cancelled by {}", at(start, *cancelled_at), name_of(names, *by))
             }
+            GameEvent::LobbyExpired { lobby_seconds, expired_at } => format!(
+                "{} Lobby closed: nobody started the game within {}",
+                at(start, *expired_at),
+                crate::discord::spoken_duration(u64::from(*lobby_seconds))
+            ),
             GameEvent::ReplayNamed { name } => {
                 format!("{} Replay named {name}", at(start, last))
             }
@@ -438,7 +445,8 @@ fn event_time(event: &GameEvent) -> Option<DateTime<Utc>> {
         | GameEvent::PairAbandoned { abandoned_at: t, .. }
         | GameEvent::RoundEnded { ended_at: t, .. }
         | GameEvent::GameEnded { ended_at: t, .. }
-        | GameEvent::GameCancelled { cancelled_at: t, .. } => Some(*t),
+        | GameEvent::GameCancelled { cancelled_at: t, .. }
+        | GameEvent::LobbyExpired { expired_at: t, .. } => Some(*t),
         _ => None,
     }
 }

@@ -255,6 +255,7 @@ pub async fn start_bot(
 
     let Engine { runtime, service, .. } =
         Engine::start(store.clone(), clock.clone(), &settings.runtime, &settings.health);
+    let service = service.with_game_timeouts(settings.games.timeouts());
     let sender = Sender::new(http.clone());
     sender.set_application_id(application_id);
     let notifier = Notifier::new(

@@ -1,6 +1,7 @@
 //! The notifier: the reactor that turns game and team events into Discord messages. Pairs,
 //! matches, misses, give ups and eliminations go to the players by DM; round summaries, the
-//! Longform reveal, new shared rounds and the one `Game over` message go to the game's channel.
+//! Longform reveal, new shared rounds, the one `Game over` message and a lobby closing for want
+//! of a start go to the game's channel.
 //! Replies to commands (lobbies, joins, `Got it`, `Invalid:`) are not its job: the command's
 //! handler sends those as replies.
 //!
@@ -14,9 +15,9 @@ use async_trait::async_trait;
 use chrono::{TimeDelta, Utc};
 
 use super::render::{
-    game_cancelled, game_over, invitation_expired, longform_reveal, pair_abandoned, pair_dm,
-    pair_matched, pair_missed, round_started, round_summary, team_out_dm, OutgoingMessage,
-    TeamNames,
+    game_cancelled, game_over_with_reason, invitation_expired, lobby_expired, longform_reveal,
+    pair_abandoned, pair_dm, pair_matched, pair_missed, round_started, round_summary, team_out_dm,
+    OutgoingMessage, TeamNames,
 };
 use super::sender::{Delivered, Delivery, DmFallback, NonceKey, SendError, Sender, Target};
 use crate::domain::game::{Game, GameEvent, GuessResult, Mode, Phase};
@@ -249,13 +250,20 @@ impl Notifier {
             }
             GameEvent::ReplayNamed { name } => {
                 let ended = context.events.iter().rev().find_map(|e| match e {
-                    GameEvent::GameEnded { winners, ranking, .. } => Some((winners, ranking)),
+                    GameEvent::GameEnded { winners, ranking, reason, .. } => {
+                        Some((winners, ranking, *reason))
+                    }
                     _ => None,
                 });
-                if let Some((winners, ranking)) = ended {
-                    let message = game_over(mode, winners, ranking, name);
+                if let Some((winners, ranking, reason)) = ended {
+                    let message = game_over_with_reason(mode, winners, ranking, reason, name);
                     self.to_channel(event, game, "game-over", message).await?;
                 }
+            }
+            GameEvent::LobbyExpired { lobby_seconds, .. } => {
+                // Nobody sent a command, so nobody got a reply: the channel hears it here.
+                self.to_channel(event, game, "lobby-expired", lobby_expired(mode, *lobby_seconds))
+                    .await?;
             }
             GameEvent::GameCancelled { by, .. } => {
                 // The channel got the reply to the cancel command; players of a running game

@@ -63,7 +63,9 @@ impl Subscriber for ActivePlayersProjection {
                 )
                 .await?;
             }
-            GameEvent::GameEnded { .. } | GameEvent::GameCancelled { .. } => {
+            GameEvent::GameEnded { .. }
+            | GameEvent::GameCancelled { .. }
+            | GameEvent::LobbyExpired { .. } => {
                 c.execute("DELETE FROM read_model.active_players WHERE game_id = $1", args![game])
                     .await?;
                 c.execute(

@@ -39,7 +39,7 @@ impl Subscriber for GameResultsProjection {
                 )
                 .await?;
             }
-            GameEvent::GameEnded { winners, ranking, ended_at } => {
+            GameEvent::GameEnded { winners, ranking, ended_at, .. } => {
                 let known: Option<(i64, String)> = c
                     .fetch_optional(
                         "SELECT guild, mode FROM read_model.game_results_games WHERE game_id = $1",
@@ -76,7 +76,9 @@ impl Subscriber for GameResultsProjection {
                 }
                 forget_game(&mut c, game).await?;
             }
-            GameEvent::GameCancelled { .. } => forget_game(&mut c, game).await?,
+            GameEvent::GameCancelled { .. } | GameEvent::LobbyExpired { .. } => {
+                forget_game(&mut c, game).await?
+            }
             _ => {}
         }
         Ok(())

@@ -22,7 +22,7 @@ pub enum GameStatus {
     Running,
     /// Finished with a result.
     Ended,
-    /// Cancelled before a result.
+    /// Closed before a result: cancelled, or a lobby nobody started in time.
     Cancelled,
 }
 
@@ -212,11 +212,12 @@ impl Subscriber for GamesProjection {
                 )
                 .await?;
             }
-            GameEvent::GameCancelled { cancelled_at, .. } => {
+            GameEvent::GameCancelled { cancelled_at: closed_at, .. }
+            | GameEvent::LobbyExpired { expired_at: closed_at, .. } => {
                 c.execute(
                     "UPDATE read_model.games SET status = 'cancelled', ended_at = $2, \
                      round_deadline = NULL, next_round_at = NULL WHERE game_id = $1",
-                    args![game, cancelled_at],
+                    args![game, closed_at],
                 )
                 .await?;
             }

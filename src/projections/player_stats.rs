@@ -107,7 +107,9 @@ impl Subscriber for PlayerStatsProjection {
                 }
                 forget_game(&mut c, game).await?;
             }
-            GameEvent::GameCancelled { .. } => forget_game(&mut c, game).await?,
+            GameEvent::GameCancelled { .. } | GameEvent::LobbyExpired { .. } => {
+                forget_game(&mut c, game).await?
+            }
             _ => {}
         }
         Ok(())

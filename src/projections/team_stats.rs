@@ -93,7 +93,9 @@ impl Subscriber for TeamStatsProjection {
                 }
                 forget_game(&mut c, game).await?;
             }
-            GameEvent::GameCancelled { .. } => forget_game(&mut c, game).await?,
+            GameEvent::GameCancelled { .. } | GameEvent::LobbyExpired { .. } => {
+                forget_game(&mut c, game).await?
+            }
             _ => {}
         }
         Ok(())

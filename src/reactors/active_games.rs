@@ -1,7 +1,8 @@
 //! The active-games process manager: a player plays one game at a time. Claims are made by the
 //! caller before a team enters a game (so a refused claim never leaves a team in a lobby); this
 //! reactor releases them: a team that leaves the lobby or is eliminated is free at once, and
-//! when the game ends or is cancelled every player is released and the channel is closed.
+//! when the game ends, is cancelled or its lobby expires, every player is released and the
+//! channel is closed.
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -66,7 +67,7 @@ impl Subscriber for ActiveGamesReactor {
         event.position = event.position
     ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
-        let types = ["TeamLeft", "TeamEliminated", "GameEnded", "GameCancelled"];
+        let types = ["TeamLeft", "TeamEliminated", "GameEnded", "GameCancelled", "LobbyExpired"];
         let Some(game) = game_event_among(event, &types)? else { return Ok(()) };
         let stream = &event.stream_id;
         match decode(&self.codec, event)? {
@@ -83,7 +84,9 @@ impl Subscriber for ActiveGamesReactor {
                     game_as_of(&*self.store, &self.codec, stream, event.stream_version).await?;
                 self.release(event, &state, game, &Self::players_of(&state, team_id)).await
             }
-            GameEvent::GameEnded { .. } | GameEvent::GameCancelled { .. } => {
+            GameEvent::GameEnded { .. }
+            | GameEvent::GameCancelled { .. }
+            | GameEvent::LobbyExpired { .. } => {
                 let state =
                     game_as_of(&*self.store, &self.codec, stream, event.stream_version).await?;
                 let players: Vec<UserId> = state.teams().iter().flat_map(|t| t.users()).collect();

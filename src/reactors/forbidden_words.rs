@@ -89,7 +89,7 @@ impl Subscriber for ForbiddenWordsReactor {
         event.position = event.position
     ))]
     async fn react(&self, event: &RecordedEvent) -> Result<(), HandleError> {
-        let types = ["GameCreated", "PairResolved", "GameEnded", "GameCancelled"];
+        let types = ["GameCreated", "PairResolved", "GameEnded", "GameCancelled", "LobbyExpired"];
         let Some(game) = game_event_among(event, &types)? else { return Ok(()) };
         match decode(&self.codec, event)? {
             GameEvent::GameCreated { guild, forbidden_list_size, .. } => {
@@ -121,7 +121,9 @@ impl Subscriber for ForbiddenWordsReactor {
                     sent("recording answers", result)?;
                 }
             }
-            GameEvent::GameEnded { .. } | GameEvent::GameCancelled { .. } => self.forget(game),
+            GameEvent::GameEnded { .. }
+            | GameEvent::GameCancelled { .. }
+            | GameEvent::LobbyExpired { .. } => self.forget(game),
             _ => {}
         }
         Ok(())

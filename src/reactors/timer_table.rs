@@ -14,8 +14,9 @@ use crate::store::{EventStore, ReadModelTx, StoreError, StreamId};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "target", rename_all = "snake_case")]
 pub enum TimerCommand {
-    /// A game timer command (`ExpireRound`, `StartNextRound`, `EndClock`, `EndLongformRound`),
-    /// carrying the exact deadline the game checks it against.
+    /// A game timer command (`ExpireLobby`, `ExpireRound`, `StartNextRound`, `EndClock`,
+    /// `EndLongformRound`, `EndIdleGame`), carrying the exact deadline the game checks it
+    /// against.
     Game {
         /// The command.
         command: GameCommand,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::errors::{from_command, ServiceError};
 use super::lookups::Lookups;
 use super::read_model_lookups::ReadModelLookups;
+use crate::domain::game::GameTimeouts;
 use crate::domain::{Aggregate, GameId, GuildId, TeamId, UserId};
 use crate::reactors::TEAMS as TEAMS_REACTOR;
 use crate::runtime::{CommandMeta, Outcome, Progress, RegistryHandle, Runtime, SharedClock};
@@ -61,6 +62,9 @@ pub struct GameService {
     /// The teams reactor's progress, when it runs: `accept` waits for it to carry the new team
     /// onto both players' streams instead of doing it itself (see `accept`).
     pub(super) team_reactor: Option<Arc<Progress>>,
+    /// How long a lobby waits for a start and a game for an answer; every game it opens records
+    /// them (see `with_game_timeouts`).
+    pub(super) timeouts: GameTimeouts,
 }
 
 /// How long `accept` waits for the teams reactor to join both players to the new team before
@@ -117,7 +121,14 @@ impl GameService {
         lookups: Arc<dyn Lookups>,
         clock: SharedClock,
     ) -> Self {
-        Self { registry, store, lookups, clock, team_reactor: None }
+        Self {
+            registry,
+            store,
+            lookups,
+            clock,
+            team_reactor: None,
+            timeouts: GameTimeouts::default(),
+        }
     }
 
     /// The production service on `runtime`: lookups on the read models

@@ -7,7 +7,7 @@ use super::core::{Caller, GameService, Source};
 use super::errors::ServiceError;
 use super::teams::CurrentTeam;
 use crate::domain::game::{
-    Game, GameCommand, GameError, GameEvent, GameOptions, Mode, Phase, TeamSnapshot,
+    Game, GameCommand, GameError, GameEvent, GameOptions, GameTimeouts, Mode, Phase, TeamSnapshot,
 };
 use crate::domain::guild::{Guild, GuildCommand, GuildError};
 use crate::domain::player::{Player, PlayerCommand, PlayerError};
@@ -39,12 +39,20 @@ impl GameOutcome {
 }
 
 impl GameService {
+    /// Opens every later game with `timeouts` (the deployment's `games.*` settings) instead of
+    /// the defaults.
+    pub fn with_game_timeouts(mut self, timeouts: GameTimeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
     /// `2p`, `knockout`, `race`, `golf`, `longform`: opens a lobby in `channel` (the caller's
     /// team, if any, joins it) or, for Two Player, starts the caller's team's game at once.
     ///
     /// Steps: claim the game on both players' streams (`<source>:claim:<user>`), register it as
     /// the channel's game in the guild (`<source>:open`), create the game with the team's
-    /// snapshot (both persisted forbidden lists) and the guild's list size (`<source>:create`).
+    /// snapshot (both persisted forbidden lists), the guild's list size and the service's
+    /// timeouts (`<source>:create`).
     /// The game id is derived from the source id, so a redelivery names the same game.
     #[tracing::instrument(skip_all, fields(source.id = source_id, user.id = %caller.user, channel.id = %channel))]
     pub async fn open_game(
@@ -70,9 +78,10 @@ impl GameService {
         // freed instead: a channel is never held by nothing.
         if let Some(open) = settings.channel_game(channel) {
             if open != game_id {
-                if self.is_live(open).await? {
+                if !self.free_if_stale(open, &source).await? {
                     return Err(GuildError::ChannelBusy(open).into());
                 }
+                // A game never created names no channel to free: free this one by name.
                 let close = GuildCommand::CloseChannelGame { channel, game: open };
                 let step = source.step(&format!("close-stale:{open}"));
                 self.run::<Guild>(guild_stream.clone(), close, step).await?;
@@ -104,6 +113,7 @@ impl GameService {
             creator_team,
             forbidden_list_size: u32::try_from(settings.forbidden_list_size().get())
                 .unwrap_or(u32::MAX),
+            timeouts: self.timeouts,
         };
         match self.game_step(game_id, guild, create, &source, "create").await {
             Ok(outcome) => Ok(outcome),
@@ -270,21 +280,20 @@ impl GameService {
         let mut claimed = Vec::new();
         for player in players {
             let stream = StreamId::player(guild, player);
-            let claim = || PlayerCommand::ClaimActiveGame { game };
-            let step = || source.step(&format!("claim:{player}"));
-            let mut result = self.run::<Player>(stream.clone(), claim(), step()).await;
-            if let Err(ServiceError::Player(PlayerError::AlreadyInGame(other))) = &result {
-                // A claim for a game that never got created or is over (an attempt cut short
-                // by an outage, a release still on its way) is stale: free it and claim again.
+            let claim = PlayerCommand::ClaimActiveGame { game };
+            let step = source.step(&format!("claim:{player}"));
+            let mut claimed_now = self.run::<Player>(stream.clone(), claim.clone(), step).await;
+            if let Err(ServiceError::Player(PlayerError::AlreadyInGame(other))) = &claimed_now {
                 let other = *other;
-                if other != game && !self.is_live(other).await? {
+                if other != game && self.free_if_stale(other, source).await? {
                     let release = PlayerCommand::ReleaseActiveGame { game: other };
                     let stale = source.step(&format!("release-stale:{other}:{player}"));
                     self.run::<Player>(stream.clone(), release, stale).await?;
-                    result = self.run::<Player>(stream, claim(), step()).await;
+                    let step = source.step(&format!("claim-again:{player}"));
+                    claimed_now = self.run::<Player>(stream, claim, step).await;
                 }
             }
-            match result {
+            match claimed_now {
                 Ok(outcome) if outcome.events.is_empty() => {}
                 Ok(_) => claimed.push(player),
                 // Resumable: the same input sent again claims where this one stopped.
@@ -301,12 +310,6 @@ impl GameService {
             }
         }
         Ok(claimed)
-    }
-
-    /// Whether `game` exists and still takes players (a lobby or a running game).
-    async fn is_live(&self, game: GameId) -> Result<bool, ServiceError> {
-        let state = self.state::<Game>(StreamId::game(game)).await?;
-        Ok(state.setup().is_some() && is_open(&state))
     }
 
     /// Releases `game` on the players' streams (`<source>:release:<user>`); a no-op for a
@@ -334,6 +337,30 @@ impl GameService {
         let players: Vec<UserId> =
             outcome.game.teams().iter().flat_map(|team| team.users()).collect();
         self.release(setup.guild, outcome.game_id, &players, source).await;
+    }
+
+    /// Whether a claim or a channel held for `game_id` is stale, freeing what it can: true for a
+    /// game that was never created (an open cut short by an outage; the caller frees the claim
+    /// or channel it met by name) and for a closed game, whose channel and players' claims are
+    /// freed here; false (changing nothing) while the game is open. A game that ends or closes
+    /// on a timer is freed by the active-games reactor a moment later; this does the same
+    /// idempotent steps at once, so the players who open the next game right after the `Game
+    /// over` or the lobby's closing line are not told the channel or a partner is busy.
+    async fn free_if_stale(&self, game_id: GameId, source: &Source) -> Result<bool, ServiceError> {
+        let game = self.state::<Game>(StreamId::game(game_id)).await?;
+        let Some(setup) = game.setup() else { return Ok(true) };
+        if !game.phase().is_closed() {
+            return Ok(false);
+        }
+        let close = GuildCommand::CloseChannelGame { channel: setup.channel, game: game_id };
+        let step = source.step(&format!("free:{game_id}:close"));
+        self.undo::<Guild>(StreamId::guild(setup.guild), close, step).await;
+        for player in game.teams().iter().flat_map(|team| team.users()) {
+            let release = PlayerCommand::ReleaseActiveGame { game: game_id };
+            let step = source.step(&format!("free:{game_id}:release:{player}"));
+            self.undo::<Player>(StreamId::player(setup.guild, player), release, step).await;
+        }
+        Ok(true)
     }
 
     /// The team as it enters a game: its players and their persisted forbidden lists.

@@ -98,6 +98,12 @@ impl Setup {
         self.speed = speed;
         self
     }
+
+    /// The same with one more `GAMEBOT_` setting.
+    pub fn var(mut self, key: &str, value: &str) -> Self {
+        self.vars.push((key.to_owned(), value.to_owned()));
+        self
+    }
 }
 
 /// A running bot against a fake Discord.

@@ -79,8 +79,9 @@ async fn a_golf_race_game_counts_points_until_the_clock_ends() {
 
 #[actix_rt::test]
 async fn a_longform_game_reveals_each_round_and_ends_with_the_last_team() {
-    // One game hour passes in six real seconds.
-    let Some(world) = World::start(Setup::new().speed(600)).await else { return };
+    // One game hour passes in six real seconds; the 15-minute default lobby would close in 1.5.
+    let setup = Setup::new().speed(600).var("GAMEBOT_GAMES__LOBBY_TIMEOUT_SECONDS", "86400");
+    let Some(world) = World::start(setup).await else { return };
     let p = world.players();
     let (ann, bob, cid, dee, eve, fay) = (&p[0], &p[1], &p[2], &p[3], &p[4], &p[5]);
     form_team(&world, ann, bob, "Foxes").await;
@@ -114,6 +115,49 @@ async fn a_longform_game_reveals_each_round_and_ends_with_the_last_team() {
     play_match(&world, ann, bob, round_two, &mut foxes).await;
     let lines = game_over_in(&world, CHANNEL).await;
     assert_eq!(lines[1], "Winner: Foxes");
+    assert_no_duplicates(&world);
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn an_unstarted_lobby_closes_and_an_unanswered_game_ends_with_the_configured_timeouts() {
+    // Half an hour of game time passes in three real seconds.
+    let setup = Setup::new()
+        .speed(600)
+        .var("GAMEBOT_GAMES__LOBBY_TIMEOUT_SECONDS", "1800")
+        .var("GAMEBOT_GAMES__IDLE_TIMEOUT_SECONDS", "1800");
+    let Some(world) = World::start(setup).await else { return };
+    let p = world.players();
+    let (ann, bob, cid, dee) = (&p[0], &p[1], &p[2], &p[3]);
+    form_team(&world, ann, bob, "Foxes").await;
+    form_team(&world, cid, dee, "Owls").await;
+
+    // A Knockout lobby nobody starts closes, with a line in its channel.
+    let mark = world.mark();
+    world.command(ann, "wmknockout").await;
+    world.command(cid, "wmjoin").await;
+    let closed = world
+        .next_message(mark, "the lobby closing", |m| {
+            m.channel_id == CHANNEL && m.content.contains("lobby closed")
+        })
+        .await;
+    assert_eq!(
+        closed.content,
+        "The Knockout lobby closed: nobody started the game within 30 minutes."
+    );
+
+    // The channel and both teams are free: a Two Player game opens, and nobody answers.
+    let opened = world.command(ann, "wm2p").await;
+    assert!(!first_line(&opened).starts_with("Error:"), "{}", opened.content);
+    let lines = game_over_in(&world, CHANNEL).await;
+    assert_eq!(
+        lines[0],
+        "**Game over!** Two Player, 1 team: no answers for 30 minutes, the game ends with no \
+         winner."
+    );
+    assert_eq!(lines[1], "No winner");
+    let again = world.command(cid, "wm2p").await;
+    assert!(!first_line(&again).starts_with("Error:"), "the channel is free: {}", again.content);
     assert_no_duplicates(&world);
     world.finish().await;
 }

@@ -93,6 +93,7 @@ async fn deadletters_retry_redrives_a_parked_event_through_its_projection() {
         options: two_player(3, 2),
         creator_team: Some(team("Parked", 1, 2)),
         forbidden_list_size: 12,
+        timeouts: gamebot::domain::game::GameTimeouts::default(),
     };
     let meta = CommandMeta { source_id: Some("parked-create".into()), ..CommandMeta::default() };
     runtime.registry().execute::<Game>(StreamId::game(game_id), create, meta).await.unwrap();

@@ -4,7 +4,7 @@ use gamebot::domain::game::{GameCommand, Mode};
 use gamebot::domain::UserId;
 use gamebot::projections::GameStatus;
 
-use crate::helpers::{epoch, race, team, CHANNEL, GUILD};
+use crate::helpers::{epoch, race, team, two_player, CHANNEL, GUILD};
 
 projection_test!(a_finished_two_player_game_shows_in_games_and_history, |bot| async move {
     // Arrange
@@ -99,5 +99,45 @@ projection_test!(
                 "player {player} is released when the game ends"
             );
         }
+    }
+);
+
+projection_test!(
+    an_idle_game_counts_as_played_without_a_winner_and_an_expired_lobby_not_at_all,
+    |bot| async move {
+        // Arrange: a Two Player game matched once, then left; a Race lobby nobody starts.
+        let idle = team("Sleepers", 31, 32);
+        let waiting = team("Waiters", 33, 34);
+        let game = bot.create(two_player(3, 3), &idle).await;
+        bot.match_in(game, &idle, 1).await;
+        let idle_deadline = bot.game(game).await.idle_deadline().expect("an idle deadline");
+
+        // Act: both timers fire.
+        bot.clock.set(idle_deadline);
+        bot.exec(game, GameCommand::EndIdleGame { guild: GUILD, deadline: idle_deadline }).await;
+        let lobby = bot.create(race(), &waiting).await;
+        let lobby_deadline = bot.game(lobby).await.lobby_deadline().expect("a lobby deadline");
+        bot.clock.set(lobby_deadline);
+        bot.exec(lobby, GameCommand::ExpireLobby { guild: GUILD, deadline: lobby_deadline }).await;
+        bot.settle().await;
+
+        // Assert: the idle game is a finished game with no winner everywhere.
+        let view = bot.read.game(game).await.unwrap().expect("the game is in the read model");
+        assert_eq!(view.status, GameStatus::Ended);
+        assert!(view.winners.is_empty());
+        assert_eq!(view.ended_at, Some(idle_deadline));
+        let stats = bot.read.player_stats(GUILD, UserId(31)).await.unwrap();
+        assert_eq!((stats.games, stats.wins, stats.matches, stats.perfect_rounds), (1, 0, 1, 1));
+        let team_stats = bot.read.team_stats(GUILD, idle.team_id).await.unwrap().expect("known");
+        assert_eq!((team_stats.games, team_stats.wins, team_stats.win_streak), (1, 0, 0));
+        let history = bot.read.recent_games(GUILD, Some(UserId(32)), 10).await.unwrap();
+        assert_eq!(history.games.iter().map(|g| g.won).collect::<Vec<_>>(), [Some(false)]);
+        // The expired lobby is closed like a cancelled one and counts nowhere.
+        let view = bot.read.game(lobby).await.unwrap().expect("the lobby is in the read model");
+        assert_eq!(view.status, GameStatus::Cancelled);
+        assert_eq!(view.ended_at, Some(lobby_deadline));
+        assert!(bot.read.open_game_in_channel(GUILD, CHANNEL).await.unwrap().is_none());
+        assert_eq!(bot.read.player_stats(GUILD, UserId(33)).await.unwrap().games, 0);
+        assert!(bot.read.recent_games(GUILD, Some(UserId(33)), 10).await.unwrap().games.is_empty());
     }
 );

@@ -11,7 +11,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures::FutureExt;
 use gamebot::config::{HealthSettings, RuntimeSettings};
 use gamebot::domain::game::{
-    Game, GameCommand, GameEvent, GameOptions, Mode, TeamSnapshot, DEFAULT_FORBIDDEN_LIST_SIZE,
+    Game, GameCommand, GameEvent, GameOptions, GameTimeouts, Mode, TeamSnapshot,
+    DEFAULT_FORBIDDEN_LIST_SIZE,
 };
 use gamebot::domain::team::{Team, TeamCommand};
 use gamebot::domain::words::{Verdict, WordService};
@@ -247,6 +248,7 @@ impl TestBot {
                 options,
                 creator_team: Some(creator_team.clone()),
                 forbidden_list_size: DEFAULT_FORBIDDEN_LIST_SIZE,
+                timeouts: GameTimeouts::default(),
             },
         )
         .await;
@@ -317,6 +319,16 @@ impl TestBot {
             outcome.events
         );
         game
+    }
+
+    /// A game's current state.
+    pub async fn game(&self, game: GameId) -> Game {
+        self.runtime
+            .registry()
+            .inspect::<Game>(StreamId::game(game))
+            .await
+            .expect("the game can be inspected")
+            .state
     }
 
     /// Ends a Race game by running its clock out.

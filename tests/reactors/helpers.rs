@@ -9,7 +9,9 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::FutureExt;
 use gamebot::config::{HealthSettings, RuntimeSettings};
-use gamebot::domain::game::{Game, GameCommand, GameEvent, GameOptions, TeamInGame, TeamSnapshot};
+use gamebot::domain::game::{
+    Game, GameCommand, GameEvent, GameOptions, GameTimeouts, TeamInGame, TeamSnapshot,
+};
 use gamebot::domain::guild::{Guild, GuildCommand};
 use gamebot::domain::player::{Player, PlayerCommand};
 use gamebot::domain::team::{Member, Team, TeamCommand, TeamName, INVITATION_TTL};
@@ -31,6 +33,10 @@ pub const SETTLE: Duration = Duration::from_secs(20);
 pub const GUILD: GuildId = GuildId(7);
 /// The channel games are opened in.
 pub const CHANNEL: ChannelId = ChannelId(70);
+/// The timeouts of games opened with [`Engine::open_game`]: a day each, so the fast clocks of
+/// the timer tests never reach them; the timeout tests choose their own.
+pub const DAY_LONG_TIMEOUTS: GameTimeouts =
+    GameTimeouts { lobby_seconds: 86_400, idle_seconds: 86_400 };
 
 /// Runs one async test body on both backends, as `<name>_postgres` and `<name>_sqlite`.
 macro_rules! on_both_backends {
@@ -270,8 +276,18 @@ impl Engine {
         }
     }
 
-    /// Opens a game in the channel with the creator's team in it.
+    /// Opens a game in the channel with the creator's team in it, with [`DAY_LONG_TIMEOUTS`].
     pub async fn open_game(&self, creator_team: TeamId, options: GameOptions) -> GameId {
+        self.open_game_with(creator_team, options, DAY_LONG_TIMEOUTS).await
+    }
+
+    /// Opens a game in the channel with the creator's team in it and the given timeouts.
+    pub async fn open_game_with(
+        &self,
+        creator_team: TeamId,
+        options: GameOptions,
+        timeouts: GameTimeouts,
+    ) -> GameId {
         let game = GameId(Uuid::new_v4());
         let creator = self.snapshot(creator_team).await.players[0];
         // The channel's previous game is closed by a reactor, shortly after it ended.
@@ -297,6 +313,7 @@ impl Engine {
             options,
             creator_team: Some(self.snapshot(creator_team).await),
             forbidden_list_size: 12,
+            timeouts,
         };
         self.send(game, creator, command).await;
         game

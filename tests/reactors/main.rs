@@ -9,5 +9,7 @@ mod forbidden_words;
 mod game_end;
 // Team formation, supersession and invitation expiry.
 mod teams;
+// Lobby and idle timeouts: expired lobbies and idle games set their channel and players free.
+mod timeouts;
 // Knockout, Race, passivation and restart on durable timers.
 mod timers;

@@ -2,7 +2,9 @@
 use std::sync::Arc;
 
 use gamebot::config::{HealthSettings, RuntimeSettings};
-use gamebot::domain::game::{Game, GameCommand, GameEvent, GameOptions, Mode, Phase, TeamSnapshot};
+use gamebot::domain::game::{
+    Game, GameCommand, GameEvent, GameOptions, GameTimeouts, Mode, Phase, TeamSnapshot,
+};
 use gamebot::domain::words::WordService;
 use gamebot::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 use gamebot::runtime::{CommandMeta, Runtime, SystemClock};
@@ -86,6 +88,7 @@ pub async fn started_game(runtime: &Runtime, mode: Mode, options: &[&str], teams
         options: GameOptions::parse(mode, options).expect("valid options"),
         creator_team: Some(team(1)),
         forbidden_list_size: 12,
+        timeouts: GameTimeouts::default(),
     };
     execute(runtime, &stream, create, creator).await;
     for n in 2..=teams {

@@ -1,6 +1,6 @@
 //! Lobbies through the service: opening, joining, leaving, starting and cancelling, with every
 //! refusal the rule book names.
-use gamebot::domain::game::{GameError, GameEvent, Mode, Phase};
+use gamebot::domain::game::{EndReason, GameError, GameEvent, GameTimeouts, Mode, Phase};
 use gamebot::domain::guild::GuildError;
 use gamebot::domain::player::PlayerError;
 use gamebot::service::ServiceError;
@@ -239,5 +239,82 @@ service_test!(
         assert_eq!(opened.game.phase(), Phase::Lobby);
         let status = env.service.channel_status(GUILD, CHANNEL).await.unwrap().expect("a game");
         assert_eq!(status.phase(), Phase::Lobby);
+    }
+);
+
+service_test!(
+    an_expired_lobby_frees_its_channel_and_teams_at_once_postgres,
+    an_expired_lobby_frees_its_channel_and_teams_at_once_sqlite,
+    |env| async move {
+        // Arrange: a service configured with a ten-minute lobby timeout.
+        let timeouts = GameTimeouts { lobby_seconds: 600, idle_seconds: 1200 };
+        let service = env.service.clone().with_game_timeouts(timeouts);
+        env.team(ANN, BOB).await;
+        env.team(CAROL, DAN).await;
+        let opened = service
+            .open_game(&env.caller(ANN), CHANNEL, options(Mode::Knockout, &[]), &env.source())
+            .await
+            .unwrap();
+        service.join(&env.caller(CAROL), CHANNEL, &env.source()).await.unwrap();
+        let recorded = opened.events.iter().find_map(|e| match e {
+            GameEvent::GameCreated { timeouts, .. } => Some(*timeouts),
+            _ => None,
+        });
+        assert_eq!(recorded, Some(timeouts), "the game records the service's timeouts");
+
+        // Act: nobody starts it; its timer fires.
+        let expired = service
+            .fire_timer(opened.game_id, &env.source())
+            .await
+            .unwrap()
+            .expect("a lobby has its expiry armed");
+
+        // Assert
+        assert!(
+            matches!(expired.events[..], [GameEvent::LobbyExpired { lobby_seconds: 600, .. }]),
+            "{:?}",
+            expired.events
+        );
+        assert_eq!(expired.game.phase(), Phase::Cancelled);
+        assert!(env.service.channel_status(GUILD, CHANNEL).await.unwrap().is_none());
+        service
+            .open_game(&env.caller(DAN), CHANNEL, options(Mode::Race, &[]), &env.source())
+            .await
+            .expect("the channel and Carol's team are free");
+        service.join(&env.caller(BOB), CHANNEL, &env.source()).await.expect("Ann's team is free");
+    }
+);
+
+service_test!(
+    an_idle_two_player_game_ends_with_no_winner_and_frees_its_team_postgres,
+    an_idle_two_player_game_ends_with_no_winner_and_frees_its_team_sqlite,
+    |env| async move {
+        // Arrange
+        env.team(ANN, BOB).await;
+        let opened = env
+            .service
+            .open_game(&env.caller(ANN), CHANNEL, options(Mode::TwoPlayer, &[]), &env.source())
+            .await
+            .unwrap();
+        // Act: nobody answers; the idle timer fires.
+        let ended = env
+            .service
+            .fire_timer(opened.game_id, &env.source())
+            .await
+            .unwrap()
+            .expect("a Two Player game has its idle timer armed");
+        // Assert
+        assert!(ended.ended(), "{:?}", ended.events);
+        assert!(ended.game.winners().is_empty());
+        let reason = ended.events.iter().find_map(|e| match e {
+            GameEvent::GameEnded { reason, .. } => Some(*reason),
+            _ => None,
+        });
+        assert_eq!(reason, Some(EndReason::Idle { idle_seconds: 3600 }), "the default hour");
+        assert!(env.service.dm_status(ANN).await.unwrap().is_none(), "Ann is in no game");
+        env.service
+            .open_game(&env.caller(BOB), CHANNEL, options(Mode::TwoPlayer, &[]), &env.source())
+            .await
+            .expect("the channel and the team are free for the next game");
     }
 );

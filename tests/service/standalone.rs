@@ -1,7 +1,9 @@
 //! The service on a bare runtime (no projections, no reactors): lookups from the in-memory log
 //! index, and `accept` joining both players itself.
-use gamebot::domain::game::{GameEvent, Mode, Phase};
+use gamebot::domain::game::{Game, GameCommand, GameEvent, Mode, Phase};
+use gamebot::runtime::CommandMeta;
 use gamebot::service::ServiceError;
+use gamebot::store::StreamId;
 
 use crate::helpers::*;
 
@@ -45,5 +47,41 @@ standalone_test!(
             .await
             .unwrap_err();
         assert!(matches!(error, ServiceError::QueryUnavailable { .. }), "{error:?}");
+    }
+);
+
+standalone_test!(
+    a_game_closed_by_its_timer_frees_its_channel_and_players_for_the_next_game_postgres,
+    a_game_closed_by_its_timer_frees_its_channel_and_players_for_the_next_game_sqlite,
+    |env| async move {
+        // Arrange: a Knockout lobby whose expiry fires through the registry, as the timer actor
+        // fires it; no reactor runs to free the channel and the players afterwards.
+        env.team(ANN, BOB).await;
+        let lobby = env
+            .service
+            .open_game(&env.caller(ANN), CHANNEL, options(Mode::Knockout, &[]), &env.source())
+            .await
+            .unwrap();
+        let (deadline, timer) = lobby.game.pending_timer().expect("a lobby has its expiry");
+        assert!(matches!(timer, GameCommand::ExpireLobby { deadline: d, .. } if d == deadline));
+        let fired = env
+            .runtime
+            .registry()
+            .execute::<Game>(StreamId::game(lobby.game_id), timer, CommandMeta::default())
+            .await
+            .expect("the timer fires");
+        assert!(matches!(fired.events[..], [GameEvent::LobbyExpired { .. }]), "{:?}", fired.events);
+
+        // Act: the same players open the next game in the same channel at once.
+        let next = env
+            .service
+            .open_game(&env.caller(BOB), CHANNEL, options(Mode::TwoPlayer, &[]), &env.source())
+            .await;
+
+        // Assert
+        let next = next.expect("the closed lobby holds neither the channel nor the players");
+        assert_eq!(next.game.phase(), Phase::Running);
+        let open = env.service.channel_status(GUILD, CHANNEL).await.unwrap().expect("a game");
+        assert_eq!(open.setup().map(|s| s.game_id), Some(next.game_id));
     }
 );

@@ -1,8 +1,11 @@
 //! The end of a game: ONE channel message. First line contains `Game over`, second line is
 //! `Winner: <team name>` (names joined by ` & ` for a shared win) or `No winner`, then the
-//! ranking one team per line, best first, and last `Replay: <replay-name>`.
-use super::message::{average, count, elimination_reason, OutgoingMessage, DISCORD_MESSAGE_LIMIT};
-use crate::domain::game::{Mode, TeamStanding};
+//! ranking one team per line, best first, and last `Replay: <replay-name>`. A game that ended for
+//! want of answers says so on the first line.
+use super::message::{
+    average, count, elimination_reason, spoken_duration, OutgoingMessage, DISCORD_MESSAGE_LIMIT,
+};
+use crate::domain::game::{EndReason, Mode, TeamStanding};
 use crate::domain::TeamId;
 
 /// What one team's ranking line says after its name, as fits the mode.
@@ -37,17 +40,36 @@ fn standing_detail(mode: Mode, s: &TeamStanding) -> String {
     }
 }
 
-/// The game-over message from the `GameEnded` facts, the mode and the game's replay name.
-///
-/// It stays one message: if twelve long team names ever pushed it past Discord's limit, the
-/// ranking's last lines give way to a count of the teams left out, never the marker lines.
+/// The game-over message of a game played to its result (see [`game_over_with_reason`]).
 pub fn game_over(
     mode: Mode,
     winners: &[TeamId],
     ranking: &[TeamStanding],
     replay_name: &str,
 ) -> OutgoingMessage {
-    let first = format!("**Game over!** {mode}, {}.", count(ranking.len(), "team", "teams"));
+    game_over_with_reason(mode, winners, ranking, EndReason::Played, replay_name)
+}
+
+/// The game-over message from the `GameEnded` facts (winners, ranking, why it ended), the mode
+/// and the game's replay name.
+///
+/// It stays one message: if twelve long team names ever pushed it past Discord's limit, the
+/// ranking's last lines give way to a count of the teams left out, never the marker lines.
+pub fn game_over_with_reason(
+    mode: Mode,
+    winners: &[TeamId],
+    ranking: &[TeamStanding],
+    reason: EndReason,
+    replay_name: &str,
+) -> OutgoingMessage {
+    let teams = count(ranking.len(), "team", "teams");
+    let first = match reason {
+        EndReason::Played => format!("**Game over!** {mode}, {teams}."),
+        EndReason::Idle { idle_seconds } => format!(
+            "**Game over!** {mode}, {teams}: no answers for {}, the game ends with no winner.",
+            spoken_duration(idle_seconds)
+        ),
+    };
     let names: Vec<&str> = winners
         .iter()
         .filter_map(|w| ranking.iter().find(|s| s.team_id == *w).map(|s| s.name.as_str()))

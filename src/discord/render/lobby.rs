@@ -3,7 +3,9 @@
 //! carry an embed listing the teams and the options.
 use chrono::{DateTime, Utc};
 
-use super::message::{count, left, mention, EmbedSpec, OutgoingMessage, COLOUR_LOBBY};
+use super::message::{
+    count, left, mention, spoken_duration, EmbedSpec, OutgoingMessage, COLOUR_LOBBY,
+};
 use crate::domain::game::{Game, GameOptions, Mode};
 use crate::domain::guild::Prefix;
 use crate::domain::UserId;
@@ -136,6 +138,14 @@ pub fn round_started(game: &Game, now: DateTime<Utc>) -> OutgoingMessage {
         first.push_str(&format!(" Time: {}.", left(now, end)));
     }
     OutgoingMessage::lines([first, "New pairs are in your DMs.".to_owned()])
+}
+
+/// The lobby closed because nobody started it within `lobby_seconds` (posted in its channel).
+pub fn lobby_expired(mode: Mode, lobby_seconds: u32) -> OutgoingMessage {
+    OutgoingMessage::text(format!(
+        "The {mode} lobby closed: nobody started the game within {}.",
+        spoken_duration(u64::from(lobby_seconds))
+    ))
 }
 
 /// The lobby or game was cancelled.

@@ -245,6 +245,35 @@ pub fn duration(delta: TimeDelta) -> String {
     }
 }
 
+/// A period in words, for sentences: `15 minutes`, `an hour`, `2 days and 1 hour`,
+/// `1 hour, 2 minutes and 5 seconds`.
+pub fn spoken_duration(seconds: u64) -> String {
+    let units = [(86_400, "day", "a day"), (3600, "hour", "an hour"), (60, "minute", "a minute")];
+    let mut rest = seconds;
+    let mut parts: Vec<(u64, &str, &str)> = Vec::new();
+    for (size, name, one) in units {
+        if rest >= size {
+            parts.push((rest / size, name, one));
+            rest %= size;
+        }
+    }
+    if rest > 0 || parts.is_empty() {
+        parts.push((rest, "second", "a second"));
+    }
+    if let [(1, _, one)] = parts.as_slice() {
+        return (*one).to_owned();
+    }
+    let words: Vec<String> = parts
+        .iter()
+        .map(|(n, name, _)| if *n == 1 { format!("1 {name}") } else { format!("{n} {name}s") })
+        .collect();
+    match words.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, init)) => format!("{} and {last}", init.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Time left until `at`, as seen at `now` (zero once passed).
 pub(super) fn left(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     duration(at - now)

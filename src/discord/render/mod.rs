@@ -17,13 +17,14 @@ pub use answers::{
     answer_accepted, answer_rejected, dm_status, pair_abandoned, pair_dm, pair_line, pair_matched,
     pair_missed, team_out_dm,
 };
-pub use game_over::game_over;
+pub use game_over::{game_over, game_over_with_reason};
 pub use lobby::{
-    game_cancelled, game_started, lobby_opened, options_line, round_started, team_joined, team_left,
+    game_cancelled, game_started, lobby_expired, lobby_opened, options_line, round_started,
+    team_joined, team_left,
 };
 pub use message::{
-    duration, elimination_reason, mention, split_for_discord, EmbedField, EmbedSpec,
-    OutgoingMessage, TeamNames, COLOUR_LOBBY, COLOUR_STATS, DISCORD_MESSAGE_LIMIT,
+    duration, elimination_reason, mention, split_for_discord, spoken_duration, EmbedField,
+    EmbedSpec, OutgoingMessage, TeamNames, COLOUR_LOBBY, COLOUR_STATS, DISCORD_MESSAGE_LIMIT,
     EMBED_FIELD_LIMIT,
 };
 pub use replies::{

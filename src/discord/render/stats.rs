@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::message::{
-    average, count, elimination_reason, fit_lines, mention, split_for_discord, EmbedSpec,
-    OutgoingMessage, COLOUR_STATS,
+    average, count, elimination_reason, fit_lines, mention, split_for_discord, spoken_duration,
+    EmbedSpec, OutgoingMessage, COLOUR_STATS,
 };
 use crate::discord::commands::{LeaderboardKind, Period};
-use crate::domain::game::{EliminationReason, GameEvent, GameOptions, Mode};
+use crate::domain::game::{EliminationReason, EndReason, GameEvent, GameOptions, Mode};
 use crate::domain::{TeamId, UserId};
 
 /// How many rows a leaderboard shows (the rule book's "top 10").
@@ -337,6 +337,8 @@ pub struct ReplayStory {
     pub rounds: Vec<ReplayRound>,
     /// The winners' names (empty for no winner).
     pub winners: Vec<String>,
+    /// Why the game ended: played to its result, or for want of answers.
+    pub reason: EndReason,
 }
 
 impl ReplayStory {
@@ -350,6 +352,7 @@ impl ReplayStory {
         let mut names: Vec<(TeamId, String)> = Vec::new();
         let mut rounds: Vec<ReplayRound> = Vec::new();
         let mut winners = Vec::new();
+        let mut reason = EndReason::Played;
         let name_of = |names: &[(TeamId, String)], id: TeamId| {
             names.iter().find(|(t, _)| *t == id).map_or_else(String::new, |(_, n)| n.clone())
         };
@@ -395,7 +398,8 @@ impl ReplayStory {
                         t.eliminated = Some(*reason);
                     }
                 }
-                GameEvent::GameEnded { winners: w, ranking, .. } => {
+                GameEvent::GameEnded { winners: w, ranking, reason: why, .. } => {
+                    reason = *why;
                     winners = w
                         .iter()
                         .filter_map(|id| ranking.iter().find(|s| s.team_id == *id))
@@ -412,6 +416,7 @@ impl ReplayStory {
             teams: names.into_iter().map(|(_, n)| n).collect(),
             rounds,
             winners,
+            reason,
         })
     }
 }
@@ -462,10 +467,14 @@ pub fn replay(story: &ReplayStory) -> Vec<OutgoingMessage> {
             ));
         }
     }
-    lines.push(if story.winners.is_empty() {
-        "No winner".to_owned()
-    } else {
-        format!("Winner: {}", story.winners.join(" & "))
+    lines.push(match (story.winners.is_empty(), story.reason) {
+        (true, EndReason::Idle { idle_seconds }) => {
+            format!("No winner: no answers for {}, the game ended.", spoken_duration(idle_seconds))
+        }
+        (true, EndReason::Played) => "No winner".to_owned(),
+        (false, _) => {
+            format!("Winner: {}", story.winners.join(" & "))
+        }
     });
     split_for_discord(&lines.join("\n")).into_iter().map(OutgoingMessage::text).collect()
 }

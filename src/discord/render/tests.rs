@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::*;
 use crate::discord::{parse_guild_message, LeaderboardKind, Period};
 use crate::domain::game::{
-    EliminationFact, EliminationReason, Game, GameError, GameEvent, GameOptions, GivenAnswer,
-    GuessResult, Mode, TeamRoundResult, TeamSnapshot, TeamStanding,
+    EliminationFact, EliminationReason, EndReason, Game, GameError, GameEvent, GameOptions,
+    GameTimeouts, GivenAnswer, GuessResult, Mode, TeamRoundResult, TeamSnapshot, TeamStanding,
 };
 use crate::domain::guild::Prefix;
 use crate::domain::testing::test_epoch;
@@ -61,6 +61,7 @@ fn created(options: GameOptions) -> GameEvent {
         options,
         forbidden_list_size: 12,
         created_at: t0(),
+        timeouts: GameTimeouts::default(),
     }
 }
 
@@ -484,6 +485,53 @@ fn a_shared_win_joins_the_names_and_no_winner_says_so() {
 }
 
 #[test]
+fn an_idle_game_over_says_why_and_keeps_the_markers() {
+    let ranking = vec![standing(1, 1, 0, 2, 5)];
+    let idle = EndReason::Idle { idle_seconds: 3600 };
+    let over = game_over_with_reason(Mode::TwoPlayer, &[], &ranking, idle, "sun-789");
+    let text = lines(&over);
+    assert_eq!(
+        text[0],
+        "**Game over!** Two Player, 1 team: no answers for an hour, the game ends with no winner."
+    );
+    assert_eq!(text[1], "No winner");
+    assert!(text[2].starts_with("1. **Team 1**"));
+    assert_eq!(text.last(), Some(&"Replay: sun-789"));
+    let played = game_over_with_reason(Mode::TwoPlayer, &[], &ranking, EndReason::Played, "a-100");
+    assert_eq!(played, game_over(Mode::TwoPlayer, &[], &ranking, "a-100"));
+    let longform = EndReason::Idle { idle_seconds: 49 * 3600 };
+    let over = game_over_with_reason(Mode::Longform, &[], &ranking, longform, "moon-456");
+    assert!(over.first_line().contains("no answers for 2 days and 1 hour"), "{}", show(&over));
+}
+
+#[test]
+fn an_expired_lobby_says_nobody_started_it_in_time() {
+    let message = lobby_expired(Mode::Knockout, 900);
+    assert_eq!(
+        message.content,
+        "The Knockout lobby closed: nobody started the game within 15 minutes."
+    );
+}
+
+#[test]
+fn periods_read_as_words() {
+    let table: [(u64, &str); 9] = [
+        (0, "0 seconds"),
+        (1, "a second"),
+        (45, "45 seconds"),
+        (60, "a minute"),
+        (900, "15 minutes"),
+        (3600, "an hour"),
+        (5400, "1 hour and 30 minutes"),
+        (86_400 + 3600 + 120 + 5, "1 day, 1 hour, 2 minutes and 5 seconds"),
+        (49 * 3600, "2 days and 1 hour"),
+    ];
+    for (seconds, words) in table {
+        assert_eq!(spoken_duration(seconds), words, "{seconds} s");
+    }
+}
+
+#[test]
 fn knockout_game_over_shows_each_elimination() {
     let mut ranking =
         vec![standing(1, 1, 0, 3, 6), standing(2, 2, 0, 2, 9), standing(3, 3, 0, 0, 0)];
@@ -674,6 +722,7 @@ fn knockout_story_events() -> Vec<GameEvent> {
             winners: vec![team_id(1)],
             ranking: vec![standing(1, 1, 0, 1, 2), standing(2, 2, 0, 1, 3)],
             ended_at: secs(100),
+            reason: EndReason::Played,
         },
     ]
 }
@@ -689,6 +738,22 @@ fn a_replay_tells_the_game_round_by_round() {
     assert_eq!(pages.len(), 1);
     assert!(pages[0].first_line().starts_with("**Replay river-123**: Knockout"));
     snapshot!("replay", show_all(&pages));
+}
+
+#[test]
+fn the_replay_of_an_idle_game_says_it_ended_for_want_of_answers() {
+    let mut events = knockout_story_events();
+    if let Some(GameEvent::GameEnded { winners, reason, .. }) = events.last_mut() {
+        winners.clear();
+        *reason = EndReason::Idle { idle_seconds: 3600 };
+    }
+    let story = ReplayStory::from_events("river-123", &events).expect("a game");
+    assert_eq!(story.reason, EndReason::Idle { idle_seconds: 3600 });
+    let pages = replay(&story);
+    assert_eq!(
+        pages.last().and_then(|p| p.content.lines().last()),
+        Some("No winner: no answers for an hour, the game ended.")
+    );
 }
 
 #[test]

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::options::GameOptions;
+use super::state::Phase;
+use super::timeouts::GameTimeouts;
 use crate::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 
 /// The forbidden-list size a guild uses unless it configured another.
@@ -44,6 +46,9 @@ pub enum GameCommand {
         creator_team: Option<TeamSnapshot>,
         /// The guild's forbidden-list size.
         forbidden_list_size: u32,
+        /// How long the lobby waits for a start and the game for an answer (the deployment's
+        /// `games.*` settings).
+        timeouts: GameTimeouts,
     },
     /// A team joins the lobby.
     JoinGame {
@@ -133,6 +138,20 @@ pub enum GameCommand {
         /// The deadline the timer was armed for.
         deadline: DateTime<Utc>,
     },
+    /// Timer: nobody started the lobby in time.
+    ExpireLobby {
+        /// The game's guild.
+        guild: GuildId,
+        /// The lobby deadline the timer was armed for.
+        deadline: DateTime<Utc>,
+    },
+    /// Timer: nobody answered the running game for its idle period.
+    EndIdleGame {
+        /// The game's guild.
+        guild: GuildId,
+        /// The idle deadline the timer was armed for.
+        deadline: DateTime<Utc>,
+    },
 }
 
 impl GameCommand {
@@ -150,7 +169,9 @@ impl GameCommand {
             | GameCommand::ExpireRound { guild, .. }
             | GameCommand::StartNextRound { guild, .. }
             | GameCommand::EndClock { guild, .. }
-            | GameCommand::EndLongformRound { guild, .. } => *guild,
+            | GameCommand::EndLongformRound { guild, .. }
+            | GameCommand::ExpireLobby { guild, .. }
+            | GameCommand::EndIdleGame { guild, .. } => *guild,
         }
     }
 
@@ -169,17 +190,34 @@ impl GameCommand {
             GameCommand::StartNextRound { .. } => "start_next_round",
             GameCommand::EndClock { .. } => "end_clock",
             GameCommand::EndLongformRound { .. } => "end_longform_round",
+            GameCommand::ExpireLobby { .. } => "expire_lobby",
+            GameCommand::EndIdleGame { .. } => "end_idle_game",
         }
     }
 
     /// Whether a timer, rather than a person, sent the command.
     pub fn is_timer(&self) -> bool {
-        matches!(
-            self,
+        self.timer_phase().is_some()
+    }
+
+    /// For a timer command, the phase it was armed in: a timer that finds the game in another
+    /// phase is stale. None for the commands people send.
+    pub fn timer_phase(&self) -> Option<Phase> {
+        match self {
+            GameCommand::ExpireLobby { .. } => Some(Phase::Lobby),
             GameCommand::ExpireRound { .. }
-                | GameCommand::StartNextRound { .. }
-                | GameCommand::EndClock { .. }
-                | GameCommand::EndLongformRound { .. }
-        )
+            | GameCommand::StartNextRound { .. }
+            | GameCommand::EndClock { .. }
+            | GameCommand::EndLongformRound { .. }
+            | GameCommand::EndIdleGame { .. } => Some(Phase::Running),
+            GameCommand::CreateGame { .. }
+            | GameCommand::JoinGame { .. }
+            | GameCommand::LeaveGame { .. }
+            | GameCommand::StartGame { .. }
+            | GameCommand::CancelGame { .. }
+            | GameCommand::SubmitAnswer { .. }
+            | GameCommand::GiveUp { .. }
+            | GameCommand::NameReplay { .. } => None,
+        }
     }
 }

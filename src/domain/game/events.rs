@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::commands::TeamSnapshot;
 use super::options::GameOptions;
+use super::timeouts::GameTimeouts;
 use crate::domain::words::MatchReason;
 use crate::domain::{ChannelId, DomainEvent, GameId, GuildId, TeamId, UserId};
 
@@ -107,6 +108,21 @@ pub struct TeamStanding {
     pub eliminated: Option<EliminationFact>,
 }
 
+/// Why a game ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EndReason {
+    /// The mode's rules decided the result. Games recorded before ending reasons existed read as
+    /// this one.
+    #[default]
+    Played,
+    /// Nobody answered for `idle_seconds`, so the game ended with no winner.
+    Idle {
+        /// How long the game had gone without an answer (the idle period of its mode).
+        idle_seconds: u64,
+    },
+}
+
 /// An event in a game stream.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
@@ -127,6 +143,10 @@ pub enum GameEvent {
         forbidden_list_size: u32,
         /// When.
         created_at: DateTime<Utc>,
+        /// How long the lobby waits for a start and the game for an answer; the defaults for a
+        /// game recorded before timeouts existed.
+        #[serde(default)]
+        timeouts: GameTimeouts,
     },
     /// A team joined the lobby.
     TeamJoined {
@@ -247,6 +267,9 @@ pub enum GameEvent {
         ranking: Vec<TeamStanding>,
         /// When.
         ended_at: DateTime<Utc>,
+        /// Why: played to its result, or ended for want of answers.
+        #[serde(default)]
+        reason: EndReason,
     },
     /// The lobby or game was cancelled.
     GameCancelled {
@@ -254,6 +277,14 @@ pub enum GameEvent {
         by: UserId,
         /// When.
         cancelled_at: DateTime<Utc>,
+    },
+    /// Nobody started the lobby within its timeout, so it closed without a game; like a
+    /// cancellation, it frees the channel and the players.
+    LobbyExpired {
+        /// The lobby timeout that ran out, in seconds.
+        lobby_seconds: u32,
+        /// When.
+        expired_at: DateTime<Utc>,
     },
     /// A finished game got its replay name; the `Game over` message is posted with it.
     ReplayNamed {
@@ -278,6 +309,7 @@ impl DomainEvent for GameEvent {
             GameEvent::RoundEnded { .. } => "RoundEnded",
             GameEvent::GameEnded { .. } => "GameEnded",
             GameEvent::GameCancelled { .. } => "GameCancelled",
+            GameEvent::LobbyExpired { .. } => "LobbyExpired",
             GameEvent::ReplayNamed { .. } => "ReplayNamed",
         }
     }

@@ -23,6 +23,7 @@ pub(super) fn create(d: &mut Decision<'_>, command: &GameCommand) -> Result<(), 
         options,
         creator_team,
         forbidden_list_size,
+        timeouts,
     } = command
     else {
         return Ok(());
@@ -45,6 +46,7 @@ pub(super) fn create(d: &mut Decision<'_>, command: &GameCommand) -> Result<(), 
         options: *options,
         forbidden_list_size: *forbidden_list_size,
         created_at: d.now,
+        timeouts: *timeouts,
     });
     if let Some(team) = creator_team {
         d.emit(GameEvent::TeamJoined { team: team.clone() });

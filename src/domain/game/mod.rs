@@ -11,6 +11,7 @@ mod modes;
 mod options;
 mod play;
 mod state;
+mod timeouts;
 
 #[cfg(test)]
 mod snapshot_tests;
@@ -20,8 +21,8 @@ mod tests;
 pub use commands::{GameCommand, TeamSnapshot, DEFAULT_FORBIDDEN_LIST_SIZE};
 pub use errors::{ForbiddenBy, GameError};
 pub use events::{
-    EliminationFact, EliminationReason, GameEvent, GivenAnswer, GuessResult, TeamRoundResult,
-    TeamStanding,
+    EliminationFact, EliminationReason, EndReason, GameEvent, GivenAnswer, GuessResult,
+    TeamRoundResult, TeamStanding,
 };
 pub use options::{
     ClockOptions, GameOptions, GuessLimit, KnockoutOptions, LongformOptions, Mode, OptionError,
@@ -29,3 +30,6 @@ pub use options::{
     UnknownMode, MAX_TEAMS,
 };
 pub use state::{Game, GameSetup, PendingAnswer, Phase, PlayerInGame, TeamInGame, TeamStatus};
+pub use timeouts::{
+    idle_period, GameTimeouts, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_LOBBY_TIMEOUT_SECONDS,
+};

@@ -1,5 +1,8 @@
 //! The stored JSON of every game event, pinned with insta: the persisted format is a contract,
-//! so a change here must be deliberate (and come with a schema version bump and an upcaster).
+//! so a change here must be deliberate. A change old data cannot be read as needs a schema
+//! version bump and an upcaster; a field added with a serde default that old data reads as
+//! correctly (`GameCreated.timeouts`, `GameEnded.reason`) needs neither, and a test below reads
+//! the old form.
 use std::collections::BTreeSet;
 
 use chrono::{Duration, TimeZone, Utc};
@@ -7,7 +10,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::domain::words::MatchReason;
-use crate::domain::{ChannelId, DomainEvent, GameId, GuildId, TeamId, UserId};
+use crate::domain::{Aggregate, ChannelId, DomainEvent, GameId, GuildId, TeamId, UserId};
 
 fn examples() -> Vec<GameEvent> {
     let at = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().expect("a valid date");
@@ -29,6 +32,7 @@ fn examples() -> Vec<GameEvent> {
             options: GameOptions::defaults(Mode::Knockout),
             forbidden_list_size: DEFAULT_FORBIDDEN_LIST_SIZE,
             created_at: at,
+            timeouts: GameTimeouts { lobby_seconds: 900, idle_seconds: 3600 },
         },
         GameEvent::TeamJoined {
             team: TeamSnapshot {
@@ -134,8 +138,10 @@ fn examples() -> Vec<GameEvent> {
                 },
             ],
             ended_at: at + Duration::seconds(300),
+            reason: EndReason::Played,
         },
         GameEvent::GameCancelled { by: ann, cancelled_at: at },
+        GameEvent::LobbyExpired { lobby_seconds: 900, expired_at: at + Duration::seconds(900) },
         GameEvent::ReplayNamed { name: "lantern-314".to_owned() },
     ]
 }
@@ -143,7 +149,7 @@ fn examples() -> Vec<GameEvent> {
 #[test]
 fn every_event_type_has_an_example() {
     let types: BTreeSet<&str> = examples().iter().map(DomainEvent::event_type).collect();
-    assert_eq!(types.len(), 14, "one example per variant: {types:?}");
+    assert_eq!(types.len(), 15, "one example per variant: {types:?}");
     assert!(examples().iter().all(|e| e.schema_version() == 1));
 }
 
@@ -156,6 +162,66 @@ fn the_stored_json_of_every_event_is_stable() {
         assert_eq!(back, event, "the stored form reads back");
         insta::assert_json_snapshot!(event.event_type(), event);
     }
+}
+
+#[test]
+fn an_idle_ending_is_stored_with_its_kind_and_period() {
+    let reason = EndReason::Idle { idle_seconds: 3600 };
+    let json = serde_json::to_value(reason).expect("reasons serialize");
+    assert_eq!(json, serde_json::json!({ "kind": "idle", "idle_seconds": 3600 }));
+    assert_eq!(serde_json::from_value::<EndReason>(json).expect("reads back"), reason);
+}
+
+#[test]
+fn events_stored_before_timeouts_existed_read_with_the_defaults() {
+    let created = serde_json::json!({
+        "type": "GameCreated",
+        "data": {
+            "game_id": "00000000-0000-0000-0000-000000000001", "guild": 7, "channel": 70,
+            "creator": 101, "options": { "mode": "race", "time_seconds": 180 },
+            "forbidden_list_size": 12, "created_at": "2026-01-01T12:00:00Z"
+        }
+    });
+    let GameEvent::GameCreated { timeouts, .. } =
+        serde_json::from_value(created).expect("an old GameCreated reads")
+    else {
+        panic!("not a GameCreated");
+    };
+    assert_eq!(timeouts, GameTimeouts::default());
+    let ended = serde_json::json!({
+        "type": "GameEnded",
+        "data": { "winners": [], "ranking": [], "ended_at": "2026-01-01T12:05:00Z" }
+    });
+    let GameEvent::GameEnded { reason, .. } =
+        serde_json::from_value(ended).expect("an old GameEnded reads")
+    else {
+        panic!("not a GameEnded");
+    };
+    assert_eq!(reason, EndReason::Played);
+}
+
+#[test]
+fn a_state_snapshot_taken_before_timeouts_existed_still_loads() {
+    let history = [
+        examples()[0].clone(),
+        GameEvent::GameStarted { started_at: examples_time(), clock_ends_at: None },
+    ];
+    let mut game = Game::default();
+    for event in &history {
+        game.apply(event);
+    }
+    let mut json = serde_json::to_value(&game).expect("the state serializes");
+    let object = json.as_object_mut().expect("an object");
+    object.remove("created_at");
+    object.remove("last_played_at");
+    object["setup"].as_object_mut().expect("a setup").remove("timeouts");
+    let old: Game = serde_json::from_value(json).expect("an old snapshot loads");
+    assert_eq!(old.setup().map(|s| s.timeouts), Some(GameTimeouts::default()));
+    assert_eq!(old.idle_deadline(), None, "no idle timer without a recorded last answer");
+}
+
+fn examples_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).single().expect("a valid date")
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The state of one game: its set-up, phase, teams with their players' forbidden lists and
 //! pending answers, and the round or clock in play. `apply` folds events into it and holds no
 //! rules; `decide` routes each command to the lifecycle, play or mode rules.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::commands::{GameCommand, TeamSnapshot};
@@ -9,6 +9,7 @@ use super::decision::Decision;
 use super::errors::GameError;
 use super::events::{EliminationReason, GameEvent, GuessResult};
 use super::options::{GameOptions, Mode};
+use super::timeouts::{self, idle_period, GameTimeouts};
 use super::{lifecycle, modes, play};
 use crate::domain::{Aggregate, ChannelId, Ctx, GameId, GuildId, TeamId, UserId};
 
@@ -23,9 +24,9 @@ pub enum Phase {
     Lobby,
     /// Being played.
     Running,
-    /// Finished with a result.
+    /// Finished with a result (which may be no winner).
     Ended,
-    /// Cancelled before a result.
+    /// Closed before a result: cancelled, or a lobby nobody started in time.
     Cancelled,
 }
 
@@ -51,6 +52,9 @@ pub struct GameSetup {
     pub options: GameOptions,
     /// Size of each player's forbidden list.
     pub forbidden_list_size: u32,
+    /// How long the lobby waits for a start and the game for an answer.
+    #[serde(default)]
+    pub timeouts: GameTimeouts,
 }
 
 /// An answer waiting for the partner's.
@@ -189,6 +193,13 @@ pub struct Game {
     winners: Vec<TeamId>,
     #[serde(default)]
     replay_name: Option<String>,
+    /// When the game was created (the lobby's timeout counts from here).
+    #[serde(default)]
+    created_at: Option<DateTime<Utc>>,
+    /// When a player last answered or gave up, or play began (the idle timeout counts from
+    /// here).
+    #[serde(default)]
+    last_played_at: Option<DateTime<Utc>>,
 }
 
 impl Game {
@@ -247,13 +258,55 @@ impl Game {
         &self.winners
     }
 
-    /// The timer the runtime should have armed now: the command to send at the returned time.
-    /// None when nothing is scheduled (lobby, Two Player, a closed game).
-    pub fn pending_timer(&self) -> Option<(DateTime<Utc>, GameCommand)> {
+    /// When the lobby closes unless someone starts it; only while it is a lobby.
+    pub fn lobby_deadline(&self) -> Option<DateTime<Utc>> {
+        let setup = self.setup.as_ref()?;
+        if self.phase != Phase::Lobby {
+            return None;
+        }
+        let timeout = Duration::seconds(i64::from(setup.timeouts.lobby_seconds));
+        self.created_at.map(|at| at + timeout)
+    }
+
+    /// When the running game ends with no winner unless someone answers first: the last answer
+    /// (or the start) plus the mode's idle period ([`idle_period`]).
+    pub fn idle_deadline(&self) -> Option<DateTime<Utc>> {
         let setup = self.setup.as_ref()?;
         if self.phase != Phase::Running {
             return None;
         }
+        self.last_played_at.map(|at| at + idle_period(&setup.options, setup.timeouts))
+    }
+
+    /// The timer the runtime should have armed now: the command to send at the returned time.
+    /// A lobby has its expiry; a running game has the earlier of its mode's deadline (round,
+    /// pause, clock) and its idle deadline, the mode's on a tie, since it decides a result.
+    /// None for a closed game.
+    pub fn pending_timer(&self) -> Option<(DateTime<Utc>, GameCommand)> {
+        let setup = self.setup.as_ref()?;
+        let guild = setup.guild;
+        match self.phase {
+            Phase::Lobby => {
+                return self
+                    .lobby_deadline()
+                    .map(|deadline| (deadline, GameCommand::ExpireLobby { guild, deadline }));
+            }
+            Phase::Running => {}
+            Phase::NotCreated | Phase::Ended | Phase::Cancelled => return None,
+        }
+        let idle = self
+            .idle_deadline()
+            .map(|deadline| (deadline, GameCommand::EndIdleGame { guild, deadline }));
+        match (self.mode_timer(setup), idle) {
+            (Some(mode), Some(idle)) if idle.0 < mode.0 => Some(idle),
+            (Some(mode), _) => Some(mode),
+            (None, idle) => idle,
+        }
+    }
+
+    /// The running game's mode deadline: a Knockout round or pause, the Race clock, a Longform
+    /// round; none in Two Player.
+    fn mode_timer(&self, setup: &GameSetup) -> Option<(DateTime<Utc>, GameCommand)> {
         let guild = setup.guild;
         match setup.options.mode() {
             Mode::TwoPlayer => None,
@@ -335,8 +388,8 @@ impl Aggregate for Game {
         if command.guild() != setup.guild {
             return Err(GameError::WrongGuild);
         }
-        if command.is_timer() && self.phase != Phase::Running {
-            // A timer that outlived its game is stale, not a mistake.
+        if command.timer_phase().is_some_and(|armed_in| armed_in != self.phase) {
+            // A timer that outlived its lobby or its game is stale, not a mistake.
             return Ok(Vec::new());
         }
         if let GameCommand::NameReplay { name, .. } = command {
@@ -372,6 +425,10 @@ impl Aggregate for Game {
             GameCommand::EndLongformRound { round, deadline, .. } => {
                 modes::longform::end_round_timer(&mut d, *round, *deadline)?
             }
+            GameCommand::ExpireLobby { deadline, .. } => timeouts::expire_lobby(&mut d, *deadline)?,
+            GameCommand::EndIdleGame { deadline, .. } => {
+                timeouts::end_idle_game(&mut d, *deadline)?
+            }
         }
         Ok(d.into_events())
     }
@@ -386,7 +443,8 @@ impl Aggregate for Game {
                 creator,
                 options,
                 forbidden_list_size,
-                ..
+                created_at,
+                timeouts,
             } => {
                 self.setup = Some(GameSetup {
                     game_id: *game_id,
@@ -395,16 +453,19 @@ impl Aggregate for Game {
                     creator: *creator,
                     options: *options,
                     forbidden_list_size: *forbidden_list_size,
+                    timeouts: *timeouts,
                 });
                 self.phase = Phase::Lobby;
+                self.created_at = Some(*created_at);
             }
             GameEvent::TeamJoined { team } => {
                 self.teams.push(TeamInGame::from_snapshot(team, size as u32));
             }
             GameEvent::TeamLeft { team_id, .. } => self.teams.retain(|t| t.team_id != *team_id),
-            GameEvent::GameStarted { clock_ends_at, .. } => {
+            GameEvent::GameStarted { started_at, clock_ends_at } => {
                 self.phase = Phase::Running;
                 self.clock_ends_at = *clock_ends_at;
+                self.last_played_at = Some(*started_at);
             }
             GameEvent::RoundStarted { round, round_deadline, .. } => {
                 self.round = *round;
@@ -423,15 +484,20 @@ impl Aggregate for Game {
                 }
             }
             GameEvent::AnswerAccepted { team_id, player, raw, word, answered_ms } => {
-                if let Some(seat) = self
-                    .team_mut(*team_id)
-                    .and_then(|t| t.players.iter_mut().find(|p| p.user == *player))
-                {
+                let Some(team) = self.team_mut(*team_id) else { return };
+                // The answer's time is recorded as milliseconds after its pair was shown.
+                let answered_at = team.pair_shown_at.map(|shown| {
+                    shown + Duration::milliseconds(i64::try_from(*answered_ms).unwrap_or(i64::MAX))
+                });
+                if let Some(seat) = team.players.iter_mut().find(|p| p.user == *player) {
                     seat.answer = Some(PendingAnswer {
                         raw: raw.clone(),
                         word: word.clone(),
                         answered_ms: *answered_ms,
                     });
+                }
+                if answered_at.is_some() {
+                    self.last_played_at = answered_at;
                 }
             }
             GameEvent::PairResolved {
@@ -462,14 +528,16 @@ impl Aggregate for Game {
                         }
                     }
                 }
+                self.last_played_at = Some(*resolved_at);
             }
-            GameEvent::PairAbandoned { team_id, points, .. } => {
+            GameEvent::PairAbandoned { team_id, points, abandoned_at, .. } => {
                 if let Some(team) = self.team_mut(*team_id) {
                     team.players.iter_mut().for_each(|p| p.answer = None);
                     team.give_ups += 1;
                     team.score += points;
                     team.status = TeamStatus::Waiting;
                 }
+                self.last_played_at = Some(*abandoned_at);
             }
             GameEvent::TeamEliminated { team_id, round, reason, .. } => {
                 let order = self.eliminations;
@@ -490,7 +558,7 @@ impl Aggregate for Game {
                 self.next_round_at = None;
             }
             GameEvent::ReplayNamed { name } => self.replay_name = Some(name.clone()),
-            GameEvent::GameCancelled { .. } => {
+            GameEvent::GameCancelled { .. } | GameEvent::LobbyExpired { .. } => {
                 self.phase = Phase::Cancelled;
                 self.round_deadline = None;
                 self.next_round_at = None;

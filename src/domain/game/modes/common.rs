@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::super::deal::deal;
 use super::super::decision::Decision;
 use super::super::errors::GameError;
-use super::super::events::{GameEvent, TeamRoundResult};
+use super::super::events::{EndReason, GameEvent, TeamRoundResult};
 use super::super::options::Mode;
 use super::super::state::TeamStatus;
 use super::{knockout, longform, race, ranking, two_player};
@@ -111,6 +111,6 @@ pub(in crate::domain::game) fn end_game(
 ) -> Result<(), GameError> {
     let mode = d.mode()?;
     let ranking = ranking::rank(mode, d.state().teams());
-    d.emit(GameEvent::GameEnded { winners, ranking, ended_at: d.now });
+    d.emit(GameEvent::GameEnded { winners, ranking, ended_at: d.now, reason: EndReason::Played });
     Ok(())
 }

@@ -263,8 +263,11 @@ fn a_completed_game_accepts_nothing() {
 }
 
 #[test]
-fn a_lobby_has_no_pending_timer_and_a_race_has_its_clock() {
-    assert_eq!(fold(&lobby(Mode::Race, 2)).pending_timer(), None);
+fn a_lobby_has_its_expiry_armed_and_a_race_has_its_clock() {
+    assert_eq!(
+        fold(&lobby(Mode::Race, 2)).pending_timer(),
+        Some((secs(900), GameCommand::ExpireLobby { guild: GUILD, deadline: secs(900) }))
+    );
     let play = Play::started(defaults(Mode::Race), 2, 12);
     assert_eq!(
         play.state().pending_timer(),

@@ -8,4 +8,5 @@ mod longform;
 mod properties;
 mod race;
 mod support;
+mod timeouts;
 mod two_player;

@@ -62,7 +62,11 @@ fn player(team: u8, seat: u8) -> crate::domain::UserId {
 
 fn stale(game: &Game) -> GameCommand {
     let far: DateTime<Utc> = test_epoch() - Duration::days(1);
+    if game.phase() == Phase::Lobby {
+        return GameCommand::ExpireLobby { guild: GUILD, deadline: far };
+    }
     match game.mode() {
+        Some(Mode::TwoPlayer) => GameCommand::EndIdleGame { guild: GUILD, deadline: far },
         Some(Mode::Race | Mode::Golf) => GameCommand::EndClock { guild: GUILD, clock_ends_at: far },
         Some(Mode::Longform) => {
             GameCommand::EndLongformRound { guild: GUILD, round: game.round(), deadline: far }
@@ -135,6 +139,8 @@ fn run(mode: Mode, actions: Vec<Action>, cancel_at: Option<usize>) {
         },
         creator_team: Some(team(1)),
         forbidden_list_size: LIST_SIZE,
+        // Short, so random waits reach both timeouts.
+        timeouts: GameTimeouts { lobby_seconds: 600, idle_seconds: 900 },
     };
     let mut game = Game::default();
     let mut log: Vec<GameEvent> = Vec::new();

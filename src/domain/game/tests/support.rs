@@ -82,6 +82,7 @@ pub fn created_with_list(options: GameOptions, forbidden_list_size: u32) -> Game
         options,
         forbidden_list_size,
         created_at: t0(),
+        timeouts: GameTimeouts::default(),
     }
 }
 
@@ -130,6 +131,7 @@ pub fn create_command(options: GameOptions, creator_team: Option<TeamSnapshot>) 
         options,
         creator_team,
         forbidden_list_size: DEFAULT_FORBIDDEN_LIST_SIZE,
+        timeouts: GameTimeouts::default(),
     }
 }
 
@@ -164,6 +166,16 @@ impl Play {
 
     /// Creates a game and starts it (Two Player starts on creation).
     pub fn started(options: GameOptions, teams: u8, list_size: u32) -> Self {
+        Play::started_with(options, teams, list_size, GameTimeouts::default())
+    }
+
+    /// As [`Play::started`], with the given lobby and idle timeouts.
+    pub fn started_with(
+        options: GameOptions,
+        teams: u8,
+        list_size: u32,
+        timeouts: GameTimeouts,
+    ) -> Self {
         let mut play = Play::from(Vec::new());
         play.run(GameCommand::CreateGame {
             game_id: game_id(),
@@ -173,6 +185,7 @@ impl Play {
             options,
             creator_team: Some(team(1)),
             forbidden_list_size: list_size,
+            timeouts,
         });
         if options.mode() != Mode::TwoPlayer {
             for n in 2..=teams {

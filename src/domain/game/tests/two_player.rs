@@ -11,7 +11,12 @@ fn a_match_ends_the_round_and_the_next_starts_at_once() {
         events[1],
         GameEvent::RoundStarted { round: 2, started_at: t0(), round_deadline: None }
     );
-    assert_eq!(play.state().pending_timer(), None, "Two Player has no timers");
+    let idle = GameCommand::EndIdleGame { guild: GUILD, deadline: secs(3600) };
+    assert_eq!(
+        play.state().pending_timer(),
+        Some((secs(3600), idle)),
+        "Two Player has no round timer, only the idle timeout"
+    );
 }
 
 #[test]
