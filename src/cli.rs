@@ -430,11 +430,15 @@ pub enum WordsQuery {
         /// The second answer.
         b: String,
     },
+    /// Print the generation list, the words pairs are dealt from, one a line (alphabetical).
+    Generation,
 }
 
-/// Answers a words query with the verdict and why, as text for a terminal.
+/// Answers a words query with the verdict and why, as text for a terminal; for `generation`,
+/// the list itself, one word a line.
 pub fn words_report(words: &WordService, query: &WordsQuery) -> String {
     match query {
+        WordsQuery::Generation => words.generation_list().join("\n"),
         WordsQuery::Valid { word } => match words.parse_answer(word) {
             Ok(w) => {
                 let related: Vec<String> = words

@@ -58,3 +58,17 @@ fn a_match_with_an_invalid_answer_says_which_one() {
     assert_eq!(code, 0, "output: {out}");
     assert!(out.starts_with("no match: \"c4t\" is invalid"), "got: {out}");
 }
+
+#[test]
+fn the_generation_list_is_printed_one_word_a_line() {
+    let (out, code) = gamebot_words(&["generation"]);
+    assert_eq!(code, 0, "exit code for the generation list");
+    let printed: Vec<&str> = out.lines().collect();
+    let list = gamebot::domain::words::WordService::embedded().generation_list();
+    assert!(printed.len() >= 2_000, "only {} words printed", printed.len());
+    assert_eq!(printed, list.iter().map(String::as_str).collect::<Vec<_>>(), "not the dealt list");
+    let mut sorted = printed.clone();
+    sorted.sort_unstable();
+    assert_eq!(printed, sorted, "the list is printed in alphabetical order");
+    assert!(printed.contains(&"canoe") && !printed.contains(&"tureen"), "familiar words only");
+}

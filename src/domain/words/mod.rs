@@ -1,7 +1,7 @@
 //! The word service: the validation dictionary, the generation list for dealing, and the matcher
 //! that decides whether two answers are the same word. Everything is parsed once per process from
-//! data files compiled into the binary (built from Debian's `scowl` and `wordnet-base` by
-//! `data/build.py`), so every lookup is an in-memory hash lookup.
+//! data files compiled into the binary (built from Debian's `scowl` and `wordnet-base` and the
+//! `wordfreq` frequencies by `data/build.py`), so every lookup is an in-memory hash lookup.
 mod answer;
 mod dictionary;
 mod matcher;

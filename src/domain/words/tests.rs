@@ -1,6 +1,6 @@
 //! Tests of the word service on the real embedded data: a table of pairs that must and must not
-//! match, answer parsing, the curated exceptions, the generation list, and symmetry as a
-//! property over dictionary samples.
+//! match, answer parsing, the curated exceptions, the generation list (its size, shape, curated
+//! lists and recorded familiarity), and symmetry as a property over dictionary samples.
 use proptest::prelude::*;
 
 use super::*;
@@ -344,13 +344,90 @@ fn the_generation_list_has_2000_distinct_valid_words_of_3_to_10_letters() {
     for w in list {
         assert!((3..=10).contains(&w.len()), "{w:?} is not 3 to 10 letters");
         assert!(w.bytes().all(|b| b.is_ascii_lowercase()), "{w:?} is not plain letters");
-        assert!(service().is_valid(w), "{w:?} is not in the dictionary");
+        let answer = service()
+            .parse_answer(w)
+            .unwrap_or_else(|e| panic!("dealt word {w:?} is not a valid answer: {e}"));
+        assert_eq!(answer.as_str(), w, "dealt word {w:?} does not read as itself");
         assert_eq!(
-            service().normal_forms(&word(w)).len(),
+            service().normal_forms(&answer).len(),
             1,
             "{w:?} is a plural, verb form or UK spelling"
         );
     }
+}
+
+#[test]
+fn no_two_generation_words_are_variants_of_each_other() {
+    // Two words are variants when they share a normal form, so every form has one owner.
+    let mut owner: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for w in service().generation_list() {
+        for (form, _) in service().normal_forms(&word(w)) {
+            if let Some(other) = owner.insert(form.clone(), w) {
+                panic!("{other:?} and {w:?} both read as {form:?}");
+            }
+        }
+    }
+}
+
+/// The words of a curated list (`#` starts a comment; the first word of each line counts, as
+/// the lists put the reason after it).
+fn curated_words(text: &'static str, whole_line: bool) -> Vec<&'static str> {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|content| !content.is_empty())
+        .flat_map(|content| {
+            let mut words = content.split_whitespace();
+            if whole_line {
+                words.collect::<Vec<_>>()
+            } else {
+                words.next().into_iter().collect()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn no_generation_word_is_on_the_blocklist_or_the_poor_pairs_list() {
+    let list: std::collections::HashSet<&str> =
+        service().generation_list().iter().map(String::as_str).collect();
+    let blocked = curated_words(include_str!("data/blocklist.txt"), true);
+    let poor = curated_words(include_str!("data/poor-pairs.txt"), false);
+    assert!(blocked.len() >= 150, "blocklist.txt holds {} words", blocked.len());
+    assert!(poor.len() >= 400, "poor-pairs.txt holds {} words", poor.len());
+    for w in blocked.iter().chain(&poor) {
+        assert!(!list.contains(w), "{w:?} is dealt although a curated list excludes it");
+    }
+    for w in ["shit", "front", "edge", "world", "nobody", "east"] {
+        assert!(poor.contains(&w), "{w:?} should be on the poor-pairs list");
+    }
+}
+
+/// `generation-zipf.txt`: each dealt word with its `wordfreq` Zipf value, as the build recorded.
+fn recorded_zipf() -> Vec<(&'static str, f64)> {
+    include_str!("data/generation-zipf.txt")
+        .lines()
+        .map(|line| {
+            let (w, z) = line.split_once('\t').expect("generation-zipf.txt is `word<TAB>zipf`");
+            (w, z.parse().unwrap_or_else(|e| panic!("Zipf value {z:?} of {w:?}: {e}")))
+        })
+        .collect()
+}
+
+#[test]
+fn every_generation_word_is_familiar_by_its_recorded_zipf_value() {
+    let recorded = recorded_zipf();
+    let words: Vec<&str> = recorded.iter().map(|(w, _)| *w).collect();
+    let list: Vec<&str> = service().generation_list().iter().map(String::as_str).collect();
+    assert_eq!(words, list, "generation-zipf.txt and generation.txt list different words");
+    for (w, z) in &recorded {
+        assert!(*z >= 3.5, "{w:?} is at Zipf {z}, below the floor of 3.5");
+    }
+    let mut zipfs: Vec<f64> = recorded.iter().map(|(_, z)| *z).collect();
+    zipfs.sort_by(f64::total_cmp);
+    let mid = zipfs.len() / 2;
+    let median =
+        if zipfs.len() % 2 == 0 { (zipfs[mid - 1] + zipfs[mid]) / 2.0 } else { zipfs[mid] };
+    assert!(median >= 4.0, "the median Zipf value is {median}, below 4.0");
 }
 
 #[test]

@@ -1,21 +1,35 @@
 #!/usr/bin/env python3
-"""Builds the word service's data files from Debian's `scowl` and `wordnet-base` packages.
+"""Builds the word service's data files from Debian's `scowl` and `wordnet-base` packages and
+the `wordfreq` Python package.
 
-Run on a Debian machine after `apt-get install -y scowl wordnet-base`:
+Run on a Debian machine after `apt-get install -y scowl wordnet-base` and
+`pip install 'wordfreq>=3,<4'`:
 
-    python3 src/domain/words/data/build.py
+    python3 src/domain/words/data/build.py [--rejected FILE]
 
 It reads the packages' files, applies the curated lists kept next to this script
-(exceptions.txt, spelling-pairs.txt, blocklist.txt) and writes dictionary.txt, forms.txt and
-generation.txt into the same folder. Only the Python standard library is used, and the output
-is deterministic (sorted), so running it twice gives byte-identical files.
-See README.md in this folder for what each file holds and why each rule is there.
+(exceptions.txt, spelling-pairs.txt, blocklist.txt, poor-pairs.txt, pictured.txt) and writes
+dictionary.txt, forms.txt, generation.txt and generation-zipf.txt into the same folder, then
+prints the generation list's size, median Zipf value and ten rarest words. `--rejected FILE`
+also writes every noun left out of the generation list with its Zipf value and the reason, for
+curating the lists. The output is deterministic (sorted), so running it twice gives
+byte-identical files. See README.md in this folder for what each file holds and why each rule
+is there.
 """
 
 import os
+import statistics
 import sys
 import unicodedata
 from collections import defaultdict
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    from wordfreq import zipf_frequency
+
+    WORDFREQ_VERSION = version("wordfreq")
+except (ImportError, PackageNotFoundError):
+    sys.exit("build.py: the wordfreq package is missing: pip install 'wordfreq>=3,<4'")
 
 SCOWL = "/usr/share/dict/scowl"
 WORDNET = "/usr/share/wordnet"
@@ -23,8 +37,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # SCOWL sizes in the validation dictionary: 60 is SCOWL's recommended size for spell checking.
 DICT_SIZES = (10, 20, 35, 40, 50, 55, 60)
-# SCOWL sizes a dealt word may come from: 35 and below are the common words.
-GENERATION_SIZES = (10, 20, 35)
+# SCOWL sizes whose capitalised words ("China", "Jack") make a dealt word ambiguous with a name.
+# Larger sizes add every surname and first name ("King", "Rice"), far too many to exclude.
+CAPITALISED_SIZES = (10, 20, 35)
 # Spelling categories read as "US" (the normal form) and as alternatives mapped onto it.
 US_CATEGORIES = ("english", "american")
 ALT_CATEGORIES = (
@@ -46,13 +61,60 @@ CONCRETE_LEXFILES = {
     13: "noun.food",
     15: "noun.location",
     17: "noun.object",
+    18: "noun.person",
     20: "noun.plant",
     27: "noun.substance",
-    18: "noun.person",
 }
-# Words for people ("teacher", "pirate") are dealt only from these smaller, commoner sizes.
-PERSON_LEXFILE = 18
-PERSON_SIZES = (10, 20)
+# Files that mix things with abstractions: a sense there counts as concrete only when WordNet's
+# hypernyms lead to "physical entity" ("book" the object, "rain", "diamond" the jewel; not
+# "message" or "wealth"). Other files' physical senses are mostly acts, states and processes.
+PHYSICAL_LEXFILES = {10: "noun.communication", 19: "noun.phenomenon", 21: "noun.possession"}
+PHYSICAL_ENTITY = "00001930"  # the synset {physical entity} in WordNet 3.0's data.noun
+# Kinds of things WordNet files as abstractions that players picture as things all the same: a
+# sense below one of these synsets (WordNet 3.0 offsets) counts as concrete.
+PICTURED = {
+    "00523513": "sport, athletics (football, tennis)",
+    "00502415": "board game (chess)",
+    "00488225": "card game (poker)",
+    "15236475": "season, time of year (summer)",
+    "15249799": "anniversary (birthday)",
+    "15183428": "holiday, a day off",
+    "13863186": "plane figure (circle, triangle)",
+    "13863473": "solid figure (cube)",
+    "13385913": "currency (coin)",
+    "07450842": "ceremony (wedding, funeral)",
+    "08252211": "social gathering (party)",
+    "08246613": "musical group (band, orchestra)",
+    "07993929": "animal group (herd, flock)",
+    "08436759": "vegetation (forest, jungle)",
+    "07975026": "gathering of people (crowd, audience)",
+    "07969695": "kin group (family, clan)",
+    "00306426": "journey (trip, voyage)",
+    "00428000": "celebration, festivity (festival, carnival)",
+    "07450651": "celebration, a joyful occasion",
+    "00296585": "procession (parade)",
+    "06891493": "performance, a show (concert)",
+    "13371489": "precious metal (gold)",
+    "08276342": "educational institution (school, college)",
+    "07037465": "musical composition (song, anthem)",
+}
+PERSON_LEXFILE, LOCATION_LEXFILE = 18, 15
+
+# The familiarity floor: wordfreq's Zipf scale is log10 of uses per billion words, so 3.5 is about
+# three uses per million words ("walnut", "canoe"); the old list dealt "tureen" at 1.9.
+MIN_ZIPF = 3.5
+# Above this a word is one everyone knows in all its common senses, so a concrete sense among its
+# first few is enough ("table" is first a table of data in WordNet, "school" the institution).
+COMMON_ZIPF = 4.0
+COMMON_SENSES = 4
+# A concrete sense must carry at least this share of the word's sense-tagged uses (or of its
+# senses, when WordNet's corpus never tagged it): half for most words, a tenth for common ones.
+CONCRETE_SHARE, COMMON_CONCRETE_SHARE = 0.5, 0.1
+# A word is dealt when its verb uses are at most this many times its noun uses (plus one, as the
+# tagged corpus is small: "pepper" and "drill" were never tagged as nouns), and its adjective and
+# adverb uses at most its noun uses plus one. A common word may lean further: "watch", "silver".
+VERB_SHARE = 3
+COMMON_VERB_SHARE, COMMON_OTHER_SHARE = 6, 2
 
 # Noun plural rules (WordNet's morphy, plus -oes and -ves which morphy leaves to noun.exc).
 NOUN_RULES = [
@@ -234,26 +296,71 @@ def wordnet_exceptions(pos):
     return bases
 
 
-def noun_lexfiles():
-    """Lexicographer file number of every noun synset, by offset."""
-    lexfile = {}
+class Synset:
+    """One noun synset of data.noun: its lexicographer file, its words as WordNet writes them
+    (capitalised for names: "Japan", "Peter"), and its hypernyms."""
+
+    def __init__(self, lexfile, words, hypernyms):
+        self.lexfile = lexfile
+        self.words = words
+        self.hypernyms = hypernyms
+
+
+def noun_synsets():
+    """Every noun synset, by offset."""
+    synsets = {}
     for line in read_lines(os.path.join(WORDNET, "data.noun")):
         if line.startswith(" "):
             continue
-        fields = line.split(" ", 3)
-        lexfile[fields[0]] = int(fields[1])
-    return lexfile
+        # offset lex_filenum ss_type w_cnt (word lex_id)... p_cnt (symbol offset pos source)...
+        fields = line.split(" ")
+        word_count = int(fields[3], 16)
+        words = {}
+        for i in range(word_count):
+            word = fields[4 + 2 * i]
+            words[word.lower()] = word
+        at = 4 + 2 * word_count
+        pointer_count = int(fields[at])
+        hypernyms = []
+        for i in range(pointer_count):
+            symbol, offset, pos = fields[at + 1 + 4 * i : at + 4 + 4 * i]
+            if symbol in ("@", "@i") and pos == "n":
+                hypernyms.append(offset)
+        synsets[fields[0]] = Synset(int(fields[1]), words, hypernyms)
+    return synsets
+
+
+def descendants(synsets, roots):
+    """Offsets of the synsets whose hypernyms lead to one of `roots` (the roots included)."""
+    found = set(roots)
+    seen = set()
+
+    def visit(offset):
+        if offset in seen:
+            return offset in found
+        seen.add(offset)
+        if any(visit(h) for h in synsets[offset].hypernyms):
+            found.add(offset)
+        return offset in found
+
+    for offset in synsets:
+        visit(offset)
+    return found
 
 
 def tag_counts():
-    """Sense-tagged corpus counts per (lemma, part of speech), from cntlist.rev."""
+    """Sense-tagged corpus counts from cntlist.rev: per (lemma, part of speech), and per
+    (lemma, sense number) for nouns (sense numbers follow index.noun's order of offsets)."""
     counts = defaultdict(int)
+    noun_senses = defaultdict(int)
     pos_of = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
     for line in read_lines(os.path.join(WORDNET, "cntlist.rev")):
-        key, _sense, count = line.split()
+        key, sense, count = line.split()
         lemma, rest = key.split("%", 1)
         counts[(lemma, pos_of[rest[0]])] += int(count)
-    return counts
+        if pos_of[rest[0]] == "n":
+            noun_senses[(lemma, int(sense))] += int(count)
+    return counts, noun_senses
 
 
 def strip_accents(word):
@@ -344,6 +451,8 @@ def main():
     for folder in (SCOWL, WORDNET):
         if not os.path.isdir(folder):
             die(f"{folder} is missing: apt-get install -y scowl wordnet-base")
+    if not WORDFREQ_VERSION.startswith("3."):
+        die(f"wordfreq {WORDFREQ_VERSION} found; the Zipf values are from 3.x")
 
     us_words = scowl_words(US_CATEGORIES, DICT_SIZES)
     alt_words = scowl_words(ALT_CATEGORIES, DICT_SIZES) - us_words
@@ -366,7 +475,7 @@ def main():
         noun_exc[plural].add(singular)
     verb_exc = wordnet_exceptions("verb")
     to_us = spelling_map(dictionary, us_words, alt_words)
-    counts = tag_counts()
+    counts, noun_senses = tag_counts()
 
     def us(word):
         return to_us.get(word, word)
@@ -456,35 +565,8 @@ def main():
             die(f"exceptions.txt: {a}/{b} still share a spelling; fix spelling-pairs.txt")
     forms = {w: nf for w, nf in forms.items() if nf}
 
-    # Generation list: common US nouns whose usual sense is a concrete thing.
-    lexfile = noun_lexfiles()
-    blocked = {word for row in read_curated("blocklist.txt") for word in row}
-    capitalised = scowl_capitalised(GENERATION_SIZES)
-    common_people = scowl_words(("english", "american"), PERSON_SIZES)
-    generation = []
-    for word in sorted(scowl_words(("english", "american"), GENERATION_SIZES)):
-        if not (GEN_MIN <= len(word) <= GEN_MAX and word.isascii() and word.isalpha()):
-            continue
-        if word in blocked or word in capitalised or word in forms or word not in nouns:
-            continue
-        offsets = nouns[word]
-        if lexfile[offsets[0]] not in CONCRETE_LEXFILES:
-            continue  # the most frequent sense is abstract
-        if lexfile[offsets[0]] == PERSON_LEXFILE and word not in common_people:
-            continue  # rarer words for people are mostly agent nouns ("suggester")
-        concrete_senses = sum(1 for o in offsets if lexfile[o] in CONCRETE_LEXFILES)
-        if concrete_senses * 2 < len(offsets):
-            continue  # most senses are abstract: too ambiguous to deal
-        noun_count = counts[(word, "n")]
-        other_count = counts[(word, "v")] + counts[(word, "a")] + counts[(word, "r")]
-        if other_count > noun_count:
-            continue  # mostly used as a verb or adjective ("fly", "light")
-        if noun_count == 0 and other_count > 0:
-            continue  # only ever seen as a verb or adjective in WordNet's tagged corpus
-        other_senses = sum(len(index.get(word, ())) for index in (verbs, adjectives, adverbs))
-        if noun_count == 0 and other_count == 0 and other_senses > len(offsets):
-            continue  # never tagged, and more verb or adjective senses than noun ones ("hone")
-        generation.append(word)
+    lexicon = Lexicon(nouns, verbs, adjectives, adverbs, counts, noun_senses)
+    generation, rejected = generation_list(us_words, forms, lexicon)
     write(os.path.join(HERE, "dictionary.txt"), sorted(dictionary))
     write(
         os.path.join(HERE, "forms.txt"),
@@ -493,11 +575,149 @@ def main():
             for word in sorted(forms)
         ],
     )
-    write(os.path.join(HERE, "generation.txt"), generation)
+    write(os.path.join(HERE, "generation.txt"), [word for word, _ in generation])
+    write(os.path.join(HERE, "generation-zipf.txt"), [f"{w}\t{z:.2f}" for w, z in generation])
+    if "--rejected" in sys.argv:
+        # For curating: every noun candidate the rules or the floor left out, and why.
+        path = sys.argv[sys.argv.index("--rejected") + 1]
+        write(path, [f"{w}\t{z:.2f}\t{why}" for w, (z, why) in sorted(rejected.items())])
+    zipfs = sorted(z for _, z in generation)
+    lowest = sorted(generation, key=lambda item: (item[1], item[0]))[:10]
     print(
         f"dictionary {len(dictionary)}, forms {len(forms)}, spelling {len(to_us)}, "
         f"generation {len(generation)}"
     )
+    print(
+        f"generation Zipf: median {statistics.median(zipfs):.2f}, "
+        f"{sum(z >= COMMON_ZIPF for z in zipfs)} at {COMMON_ZIPF} or more; lowest ten: "
+        + ", ".join(f"{w} {z:.2f}" for w, z in lowest)
+    )
+
+
+class Lexicon:
+    """The WordNet tables the generation rules read."""
+
+    def __init__(self, nouns, verbs, adjectives, adverbs, counts, noun_senses):
+        self.nouns = nouns
+        self.verbs = verbs
+        self.adjectives = adjectives
+        self.adverbs = adverbs
+        self.counts = counts
+        self.noun_senses = noun_senses
+        self.synsets = noun_synsets()
+        self.physical = descendants(self.synsets, {PHYSICAL_ENTITY})
+        self.pictured = descendants(self.synsets, set(PICTURED))
+
+    def concrete(self, offset):
+        lexfile = self.synsets[offset].lexfile
+        if lexfile in CONCRETE_LEXFILES or offset in self.pictured:
+            return True
+        return lexfile in PHYSICAL_LEXFILES and offset in self.physical
+
+
+def read_reasoned(name):
+    """A curated list of `word  reason...` lines; every word must come with its reason."""
+    rows = {}
+    for line in read_lines(os.path.join(HERE, name)):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        word, _, reason = text.partition(" ")
+        if not reason.strip():
+            die(f"{name}: {word} has no reason")
+        if word in rows:
+            die(f"{name}: {word} is listed twice")
+        rows[word] = reason.strip()
+    return rows
+
+
+def generation_list(us_words, forms, lexicon):
+    """The words pairs are dealt from, with their Zipf frequency, and every rejected noun
+    candidate with its Zipf frequency and the reason (for curating the lists by hand)."""
+    blocked = {word for row in read_curated("blocklist.txt") for word in row}
+    poor = read_reasoned("poor-pairs.txt")
+    pictured = read_reasoned("pictured.txt")  # words whose concreteness test is waived
+    for word in sorted(set(poor) & blocked):
+        die(f"poor-pairs.txt: {word} is already in blocklist.txt")
+    for word in sorted(set(pictured) & (set(poor) | blocked)):
+        die(f"pictured.txt: {word} is also in poor-pairs.txt or blocklist.txt")
+    capitalised = scowl_capitalised(CAPITALISED_SIZES)
+    generation, rejected = [], {}
+    for word in sorted(us_words):
+        if not (GEN_MIN <= len(word) <= GEN_MAX and word.isascii() and word.isalpha()):
+            continue
+        if word not in lexicon.nouns or word in forms:
+            continue  # not a noun, or a plural, verb form or British spelling
+        zipf = zipf_frequency(word, "en")
+        why = rejection(word, zipf, lexicon, capitalised, word in pictured)
+        if why is None and word in blocked:
+            why = "blocklist.txt"
+        if why is None and word in poor:
+            why = "poor-pairs.txt: " + poor[word]
+        if why is None:
+            generation.append((word, zipf))
+        else:
+            rejected[word] = (zipf, why)
+    for word in sorted(poor):
+        if word not in rejected or not rejected[word][1].startswith("poor-pairs.txt"):
+            die(f"poor-pairs.txt: {word} would not be dealt anyway; drop it from the list")
+    dealt = {word for word, _ in generation}
+    for word in sorted(pictured):
+        if word not in dealt:
+            why = rejected.get(word, (0, "not a noun of the dictionary, or a variant"))[1]
+            die(f"pictured.txt: {word} is still not dealt ({why}); drop it from the list")
+        if rejection(word, zipf_frequency(word, "en"), lexicon, capitalised, False) is None:
+            die(f"pictured.txt: {word} passes the concreteness test anyway; drop it from the list")
+    return generation, rejected
+
+
+def rejection(word, zipf, lexicon, capitalised, pictured):
+    """Why a noun of the dictionary is not dealt, or None when it may be. A `pictured` word (from
+    pictured.txt) skips the concreteness test."""
+    if zipf < MIN_ZIPF:
+        return f"below Zipf {MIN_ZIPF}"
+    offsets = lexicon.nouns[word]  # most frequent sense first
+    synsets = [lexicon.synsets[o] for o in offsets]
+    tags = [lexicon.noun_senses[(word, i + 1)] for i in range(len(offsets))]
+    common = zipf >= COMMON_ZIPF
+
+    # Names: "china" and "jack" are written with a capital in SCOWL's common sizes; "japan" and
+    # "oxford" are first a place, "peter" and "ford" mostly people, in WordNet.
+    if word in capitalised:
+        return "SCOWL writes it with a capital"
+    named = [s.words[word][0].isupper() for s in synsets]
+    if sum(tags) > 0:
+        if named[0] and synsets[0].lexfile in (PERSON_LEXFILE, LOCATION_LEXFILE):
+            return "its most frequent sense is a named person or place"
+    elif any(named) and sum(named) * 2 >= len(named):
+        return "half its senses or more are names"
+
+    # A concrete thing: the most frequent sense, or for a common word one of the first few.
+    concrete = [pictured or lexicon.concrete(o) for o in offsets]
+    if not any(concrete[: COMMON_SENSES if common else 1]):
+        return "its most frequent senses are abstract"
+    share_needed = COMMON_CONCRETE_SHARE if common else CONCRETE_SHARE
+    if sum(tags) > 0:
+        share = sum(t for t, c in zip(tags, concrete) if c) / sum(tags)
+    else:
+        share = sum(concrete) / len(concrete)
+    if share < share_needed:
+        return f"concrete senses hold {share:.0%} of its uses"
+
+    # A noun first: not mostly a verb ("fly", "stand") or an adjective ("back", "human").
+    nouns = lexicon.counts[(word, "n")]
+    verb_uses = lexicon.counts[(word, "v")]
+    other_uses = lexicon.counts[(word, "a")] + lexicon.counts[(word, "r")]
+    if verb_uses > (COMMON_VERB_SHARE if common else VERB_SHARE) * (nouns + 1):
+        return "mostly used as a verb"
+    if other_uses > (COMMON_OTHER_SHARE if common else 1) * (nouns + 1):
+        return "mostly used as an adjective or adverb"
+    other_senses = sum(
+        len(index.get(word, ())) for index in (lexicon.verbs, lexicon.adjectives, lexicon.adverbs)
+    )
+    if nouns + verb_uses + other_uses == 0 and other_senses > len(offsets):
+        return "never tagged, and more verb or adjective senses than noun ones"
+    return None
 
 
 def write(path, lines):
