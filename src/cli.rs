@@ -176,19 +176,6 @@ pub fn migrate() -> anyhow::Result<()> {
 /// How long the demo waits for the read models to catch up before reading them.
 const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The game timeouts the demo plays with: the configured ones, as many times longer as its
-/// Longform clock runs faster than its timed clock. At 57,600 game seconds per real second a
-/// 15-minute lobby would close in 16 ms, before the scripted players could start it; scaled, a
-/// lobby and an idle game last as long in real time at the Longform clock as unscaled at the
-/// timed clock, so no demo game ends on a timeout.
-pub fn demo_timeouts(
-    configured: crate::domain::game::GameTimeouts,
-    options: &crate::demo::DemoOptions,
-) -> crate::domain::game::GameTimeouts {
-    let factor = (options.longform_speed / options.timed_speed.max(1)).max(1);
-    configured.scaled(factor)
-}
-
 /// `gamebot demo`: starts the engine on the configured (or given) database with the demo's
 /// clock, plays the tournament, prints the health line, and stops. Ctrl-C stops it cleanly:
 /// every appended event stays in the store.
@@ -217,8 +204,7 @@ pub fn demo(database: Option<String>, options: crate::demo::DemoOptions) -> anyh
             &settings.runtime,
             &settings.health,
         );
-        let timeouts = demo_timeouts(settings.games.timeouts(), &options);
-        engine.service = engine.service.clone().with_game_timeouts(timeouts);
+        engine.service = engine.service.clone().with_game_timeouts(settings.games.timeouts());
         let played = tokio::select! {
             played = crate::demo::run(&engine, clock, &options) => Some(played),
             _ = tokio::signal::ctrl_c() => None,

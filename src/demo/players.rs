@@ -88,6 +88,9 @@ impl Table {
     }
 }
 
+/// How long a player waits after "time is up" before looking at the game again.
+const TIME_UP_PAUSE: Duration = Duration::from_millis(100);
+
 /// How long a simulated player keeps trying while the engine says "try again in a moment" (the
 /// store is unreachable or busy): long enough to wait out a database restart.
 pub const PATIENCE: Duration = Duration::from_secs(240);
@@ -267,9 +270,16 @@ pub async fn play_team(
             Ok(_) => {
                 table.counts.answers.fetch_add(1, Ordering::Relaxed);
             }
+            Err(crate::service::ServiceError::Game(crate::domain::game::GameError::TimeIsUp)) => {
+                // The clock ran out and its timer has not closed the round yet (it may be
+                // waiting for the store): like a player, wait for the game to move on.
+                actions -= 1;
+                tokio::time::sleep(TIME_UP_PAUSE).await;
+            }
             Err(e) if e.is_user_error() => {
-                // Forbidden, a variant of a forbidden word, or the pair moved on meanwhile (the
-                // clock ran out): like a player, try again with what the game now shows.
+                // Forbidden, a variant of a forbidden word, or the pair moved on meanwhile:
+                // like a player, try again with what the game now shows.
+                tracing::debug!(player = %player.name, word, error.message = %e, "answer refused");
                 table.counts.rejected.fetch_add(1, Ordering::Relaxed);
                 rejected.insert(word);
             }

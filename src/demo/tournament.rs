@@ -168,6 +168,19 @@ struct DemoTeam {
     players: [SimPlayer; 2],
 }
 
+/// The game timeouts the demo plays with: the configured ones, as many times longer as its
+/// Longform clock runs faster than its timed clock. At 57,600 game seconds per real second a
+/// 15-minute lobby would close in 16 ms, before the scripted players could start it; scaled, a
+/// lobby and an idle game last as long in real time at the Longform clock as unscaled at the
+/// timed clock, so no demo game ends on a timeout.
+fn demo_timeouts(
+    configured: crate::domain::game::GameTimeouts,
+    options: &DemoOptions,
+) -> crate::domain::game::GameTimeouts {
+    let factor = (options.longform_speed / options.timed_speed.max(1)).max(1);
+    configured.scaled(factor)
+}
+
 /// Plays the whole tournament on a started engine whose clock is `clock`.
 pub async fn run(
     engine: &Engine,
@@ -178,8 +191,12 @@ pub async fn run(
     let run_id = Uuid::now_v7();
     let guild = GuildId(snowflake(run_id));
     let narrator = Narrator::new(options, 7);
+    // The deployment's timeouts are wall-clock durations; the demo's clocks run fast, so it
+    // lengthens them by the ratio of its two speeds, or a Longform lobby would close in
+    // milliseconds.
+    let timeouts = demo_timeouts(engine.service.game_timeouts(), options);
     let table = Table {
-        service: engine.service.clone(),
+        service: engine.service.clone().with_game_timeouts(timeouts),
         registry: engine.runtime.registry().clone(),
         clock: clock.clone(),
         net: Associations::new(WordService::embedded().generation_list(), options.seed),

@@ -179,6 +179,9 @@ enum Cell<A> {
     Unloaded,
     Loaded(Loaded<A>),
     Poisoned(String),
+    /// The start-up rebuild could not reach the store: the first message is answered with that
+    /// error at once (the store was just found unreachable), and the next one tries again.
+    Unreachable(StoreError),
 }
 
 /// Why a stream could not be rebuilt.
@@ -258,7 +261,7 @@ impl<A: Aggregate> Cell<A> {
         stream: &StreamId,
         until: Option<u64>,
     ) -> Result<&mut Loaded<A>, LoadError> {
-        if let Cell::Unloaded | Cell::Poisoned(_) = self {
+        if let Cell::Unloaded | Cell::Poisoned(_) | Cell::Unreachable(_) = self {
             match load::<A>(deps, stream, until).await {
                 Ok(loaded) => *self = Cell::Loaded(loaded),
                 Err(LoadError::Panicked(message)) => {
@@ -270,7 +273,9 @@ impl<A: Aggregate> Cell<A> {
         }
         match self {
             Cell::Loaded(loaded) => Ok(loaded),
-            Cell::Unloaded | Cell::Poisoned(_) => unreachable!("loaded just above"),
+            Cell::Unloaded | Cell::Poisoned(_) | Cell::Unreachable(_) => {
+                unreachable!("loaded just above")
+            }
         }
     }
 }
@@ -392,12 +397,18 @@ impl<A: Aggregate> StreamActor<A> {
                 self.rebuild_failures = 0;
                 self.retry_rebuild_at = None;
             }
-            Cell::Unloaded => {}
+            Cell::Unloaded | Cell::Unreachable(_) => {}
         }
     }
 
-    /// The refusal to give while a panicked rebuild's backoff runs.
-    fn rebuild_held_off<E: std::error::Error + 'static>(&self) -> Option<CommandError<E>> {
+    /// The refusal to give at once: the start-up rebuild just found the store unreachable, or a
+    /// panicked rebuild's backoff runs.
+    fn rebuild_held_off<E: std::error::Error + 'static>(&mut self) -> Option<CommandError<E>> {
+        if let Cell::Unreachable(_) = self.cell {
+            if let Cell::Unreachable(error) = std::mem::take(&mut self.cell) {
+                return Some(CommandError::Store(error));
+            }
+        }
         let at = self.retry_rebuild_at?;
         let left = at.checked_duration_since(Instant::now())?;
         Some(CommandError::Panicked(format!(
@@ -426,6 +437,9 @@ impl<A: Aggregate> Actor for StreamActor<A> {
                     cell.ensure_loaded(&deps, &stream, until).await
                 {
                     deps.health.store_unreachable(&stream, &error);
+                    if error.is_transient() {
+                        cell = Cell::Unreachable(error);
+                    }
                 }
                 cell
             }
@@ -457,16 +471,14 @@ impl<A: Aggregate> Handler<Execute<A>> for StreamActor<A> {
     fn handle(&mut self, message: Execute<A>, _: &mut Self::Context) -> Self::Result {
         let deps = self.deps.clone();
         let stream = self.stream.clone();
-        let cell = std::mem::take(&mut self.cell);
         let started = Instant::now();
         if self.until_version.is_some() {
-            self.cell = cell;
             return AtomicResponse::new(Box::pin(actix::fut::ready(Err(CommandError::ReadOnly))));
         }
         if let Some(refusal) = self.rebuild_held_off() {
-            self.cell = cell;
             return AtomicResponse::new(Box::pin(actix::fut::ready(Err(refusal))));
         }
+        let cell = std::mem::take(&mut self.cell);
         let span = tracing::debug_span!(
             "stream.execute", stream.id = %stream, stream.kind = A::KIND, command = ?message.command
         );

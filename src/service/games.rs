@@ -46,6 +46,11 @@ impl GameService {
         self
     }
 
+    /// The timeouts later games open with.
+    pub fn game_timeouts(&self) -> GameTimeouts {
+        self.timeouts
+    }
+
     /// `2p`, `knockout`, `race`, `golf`, `longform`: opens a lobby in `channel` (the caller's
     /// team, if any, joins it) or, for Two Player, starts the caller's team's game at once.
     ///

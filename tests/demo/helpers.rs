@@ -5,10 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use gamebot::cli::demo_timeouts;
 use gamebot::config::{HealthSettings, RuntimeSettings};
 use gamebot::demo::{DemoClock, DemoOptions, DemoReport};
-use gamebot::domain::game::GameTimeouts;
 use gamebot::startup::Engine;
 
 #[path = "../common/db.rs"]
@@ -32,7 +30,7 @@ pub fn quick_options() -> DemoOptions {
 pub async fn play_demo(db: &TestDb) -> DemoReport {
     let store = db.connect().await;
     let clock = Arc::new(DemoClock::new(Utc::now(), 120));
-    let mut engine = Engine::start(
+    let engine = Engine::start(
         store,
         clock.clone(),
         &RuntimeSettings {
@@ -43,9 +41,6 @@ pub async fn play_demo(db: &TestDb) -> DemoReport {
         &HealthSettings { interval_seconds: 3_600 },
     );
     let options = quick_options();
-    // The timeouts `gamebot demo` plays with: the defaults, scaled for the demo's fast clocks.
-    let timeouts = demo_timeouts(GameTimeouts::default(), &options);
-    engine.service = engine.service.clone().with_game_timeouts(timeouts);
     let report = gamebot::demo::run(&engine, clock, &options).await;
     let _ = engine.caught_up(Duration::from_secs(20)).await;
     engine.stop().await;
