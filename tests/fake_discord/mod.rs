@@ -128,6 +128,8 @@ pub struct Recorded {
     pub interaction_responses: Vec<InteractionReply>,
     /// Every webhook call of an interaction: edits of the original and follow-ups.
     pub webhook_messages: Vec<WebhookMessage>,
+    /// HEARTBEATs that got no HEARTBEAT_ACK ([`FakeDiscord::withhold_heartbeat_acks`]).
+    pub withheld_acks: usize,
 }
 
 /// A wait on the fake ran out of time.
@@ -466,6 +468,26 @@ impl FakeDiscord {
     /// resumable.
     pub fn close_connections(&self, code: u16) -> usize {
         self.shared.update(|s| s.close_connections(code))
+    }
+
+    /// Drops every live connection's TCP socket without a WebSocket close frame, as a network
+    /// failure would; returns how many were dropped. Sessions stay resumable.
+    pub fn drop_connections(&self) -> usize {
+        self.shared.update(|s| s.drop_connections())
+    }
+
+    /// Stops answering HEARTBEATs on every live connection (new connections are answered
+    /// again); dispatches still flow. Returns how many connections are affected.
+    pub fn withhold_heartbeat_acks(&self) -> usize {
+        self.shared.update(|s| s.starve_connections(false))
+    }
+
+    /// Makes every live connection silent: no HEARTBEAT_ACK and no dispatch is written on it
+    /// any more, and it is not closed, as with a connection that died half-way. Dispatches
+    /// stay in the session's log, so a RESUME on a new connection replays them. Returns how
+    /// many connections went silent.
+    pub fn silence_connections(&self) -> usize {
+        self.shared.update(|s| s.starve_connections(true))
     }
 
     /// Fails the next request matching `route` with `failure`.
