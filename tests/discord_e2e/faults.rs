@@ -1,0 +1,341 @@
+//! Faults of the network between the bot and Discord, one per test, each in the middle of a
+//! two-round game: the fault starts right after round one's pair is dealt, so both answers of
+//! round one are typed while it lasts, and round two is played after it. Every test then checks
+//! that the game ended and that every message the bot produced reached its place exactly once:
+//! no nonce and no text accepted twice, and none missing (both pair DMs of every round, every
+//! `Got it` and `Match!`, the one `Game over`).
+//!
+//! Gateway: the TCP socket dropped without a close frame, INVALID_SESSION that may be resumed,
+//! heartbeats left unanswered (with events still flowing, and on a connection gone silent).
+//! RECONNECT and a non-resumable INVALID_SESSION are in `resilience.rs`.
+//! REST: a storm of 429s (per route and global), 500s outlasting the sender's own attempts, and
+//! answers held back past the client's timeout while Discord keeps the message.
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use crate::fake_discord::{Failure, Recorded, RouteMatcher, ScriptedUser};
+use crate::harness::*;
+
+/// The REST timeout of the timeout test: short, so a held answer costs little time.
+const REQUEST_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// What a run through a fault observed.
+struct Observed {
+    /// From the fault's start until `back` held.
+    recovery: Duration,
+    /// Resends Discord dropped by their nonce.
+    dropped_resends: usize,
+    /// Messages the bot created.
+    accepted: usize,
+}
+
+/// Ann and Bob (team Foxes) play `wm2p rounds=2`, matching every pair. `fault` runs right
+/// after round one's pair reached Ann, before any answer; `back` says from the recorded data
+/// when the fault is over (checked while round one is played). Ends with the checks of
+/// [`assert_every_message_once`].
+async fn two_rounds_through(
+    world: &World,
+    name: &str,
+    fault: impl FnOnce(&World),
+    back: impl Fn(&Recorded) -> bool,
+) -> Observed {
+    let p = world.players();
+    let (ann, bob) = (&p[0], &p[1]);
+    form_team(world, ann, bob, "Foxes").await;
+    let mark = world.mark();
+    world.command(ann, "wm2p rounds=2").await;
+    pair_after(world, ann, mark).await;
+
+    let mut used = Vec::new();
+    let started = Instant::now();
+    fault(world);
+    let recovered = async {
+        world
+            .fake
+            .wait_for(&format!("the end of the fault ({name})"), WAIT, |r| back(r).then_some(()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}\nsent so far:\n{}", world.transcript()));
+        started.elapsed()
+    };
+    let (recovery, _) = tokio::join!(recovered, play_match(world, ann, bob, mark, &mut used));
+
+    let second = nth_pair(world, ann, mark, 1).await;
+    play_match(world, ann, bob, second, &mut used).await;
+    assert_eq!(game_over_in(world, CHANNEL).await[1], "Winner: Foxes", "{}", world.transcript());
+    assert_every_message_once(world, ann, bob, 2);
+    let recorded = world.fake.recorded();
+    let observed = Observed {
+        recovery,
+        dropped_resends: recorded.duplicate_nonces.len(),
+        accepted: recorded.messages.len(),
+    };
+    // One line per fault for the record (shown with --nocapture).
+    eprintln!(
+        "fault={name} recovery_ms={} dropped_resends={} accepted={} duplicates=0 missing=0",
+        observed.recovery.as_millis(),
+        observed.dropped_resends,
+        observed.accepted
+    );
+    observed
+}
+
+/// Waits for the `n`-th pair DM (from 0) to `user` after `mark`; returns the mark just before
+/// it, for [`play_match`].
+async fn nth_pair(world: &World, user: &ScriptedUser, mark: usize, n: usize) -> usize {
+    let id = user.id();
+    world
+        .fake
+        .wait_for(&format!("pair {n} of user {id}"), WAIT, |r| {
+            r.messages
+                .iter()
+                .enumerate()
+                .skip(mark)
+                .filter(|(_, m)| m.dm_recipient == Some(id) && is_pair(&m.content))
+                .nth(n)
+                .map(|(index, _)| index)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}\nsent so far:\n{}", world.transcript()))
+}
+
+/// Every message reached its place once: no nonce and no text accepted twice in one channel,
+/// both players got the same `rounds` pairs, `rounds` `Match!` DMs each, Ann (who answers
+/// first) `rounds` `Got it`, and the channel one `Game over`.
+fn assert_every_message_once(world: &World, ann: &ScriptedUser, bob: &ScriptedUser, rounds: usize) {
+    assert_no_duplicates(world);
+    let recorded = world.fake.recorded();
+    let mut seen = HashSet::new();
+    for m in &recorded.messages {
+        assert!(
+            seen.insert((m.channel_id, m.content.clone())),
+            "accepted twice in {}: {}\n{}",
+            m.channel_id,
+            m.content,
+            world.transcript()
+        );
+    }
+    let pairs = |user: u64| -> Vec<[String; 2]> {
+        recorded
+            .messages
+            .iter()
+            .filter(|m| m.dm_recipient == Some(user) && is_pair(&m.content))
+            .map(pair_of)
+            .collect()
+    };
+    let count = |user: u64, marker: &str| {
+        recorded
+            .messages
+            .iter()
+            .filter(|m| m.dm_recipient == Some(user) && m.content.starts_with(marker))
+            .count()
+    };
+    let transcript = world.transcript();
+    assert_eq!(pairs(ann.id()).len(), rounds, "Ann's pairs\n{transcript}");
+    assert_eq!(pairs(ann.id()), pairs(bob.id()), "both got the same pairs\n{transcript}");
+    assert_eq!(count(ann.id(), "Got it"), rounds, "{transcript}");
+    assert_eq!(count(ann.id(), "Match!"), rounds, "{transcript}");
+    assert_eq!(count(bob.id(), "Match!"), rounds, "{transcript}");
+    let over = recorded
+        .messages
+        .iter()
+        .filter(|m| m.channel_id == CHANNEL && m.content.contains("Game over"))
+        .count();
+    assert_eq!(over, 1, "{transcript}");
+}
+
+/// Accepted RESUMEs and IDENTIFYs so far.
+fn sessions(world: &World) -> (usize, usize) {
+    let r = world.fake.recorded();
+    (r.resumes.iter().filter(|r| r.accepted).count(), r.identifies.len())
+}
+
+#[actix_rt::test]
+async fn a_socket_dropped_without_a_close_frame_is_resumed() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    let (resumed, identified) = sessions(&world);
+    let observed = two_rounds_through(
+        &world,
+        "gateway socket dropped",
+        |w| assert_eq!(w.fake.drop_connections(), 1),
+        |r| r.resumes.iter().filter(|r| r.accepted).count() > resumed,
+    )
+    .await;
+    let recorded = world.fake.recorded();
+    assert_eq!(recorded.identifies.len(), identified, "resumed, not identified again");
+    let replayed: usize = recorded.resumes.iter().map(|r| r.replayed).sum();
+    eprintln!("fault=gateway socket dropped replayed_dispatches={replayed}");
+    assert!(observed.recovery < Duration::from_secs(3), "{:?}", observed.recovery);
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn a_resumable_invalid_session_is_resumed() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    let (resumed, identified) = sessions(&world);
+    let observed = two_rounds_through(
+        &world,
+        "INVALID_SESSION resumable",
+        |w| assert_eq!(w.fake.send_invalid_session(true), 1),
+        |r| r.resumes.iter().filter(|r| r.accepted).count() > resumed,
+    )
+    .await;
+    let recorded = world.fake.recorded();
+    assert_eq!(recorded.identifies.len(), identified, "the session went on, no new IDENTIFY");
+    assert!(observed.recovery < Duration::from_secs(3), "{:?}", observed.recovery);
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn a_connection_gone_silent_is_given_up_and_resumed() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    let (resumed, _) = sessions(&world);
+    let observed = two_rounds_through(
+        &world,
+        "gateway silent (no ACK, no dispatch)",
+        |w| assert_eq!(w.fake.silence_connections(), 1),
+        |r| r.resumes.iter().filter(|r| r.accepted).count() > resumed,
+    )
+    .await;
+    let recorded = world.fake.recorded();
+    assert!(recorded.withheld_acks >= 1, "a heartbeat went unanswered");
+    let replayed: usize = recorded.resumes.iter().map(|r| r.replayed).sum();
+    assert!(replayed >= 1, "the answers typed meanwhile were replayed on the RESUME");
+    eprintln!(
+        "fault=gateway silent withheld_acks={} replayed_dispatches={replayed}",
+        recorded.withheld_acks
+    );
+    // Twilight gives a connection up one heartbeat interval (500 ms here) after a beat that got
+    // nothing back.
+    assert!(observed.recovery < Duration::from_secs(3), "{:?}", observed.recovery);
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn withheld_heartbeat_acks_end_in_a_resume_and_lose_nothing() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    let (resumed, _) = sessions(&world);
+    let observed = two_rounds_through(
+        &world,
+        "heartbeat ACK withheld",
+        |w| assert_eq!(w.fake.withhold_heartbeat_acks(), 1),
+        |r| r.resumes.iter().filter(|r| r.accepted).count() > resumed,
+    )
+    .await;
+    let withheld = world.fake.recorded().withheld_acks;
+    assert!(withheld >= 1, "a heartbeat went unanswered");
+    eprintln!("fault=heartbeat ACK withheld withheld_acks={withheld}");
+    assert!(observed.recovery < Duration::from_secs(5), "{:?}", observed.recovery);
+    world.finish().await;
+}
+
+/// How many answers of `status` the fake gave so far.
+fn answered(r: &Recorded, status: u16) -> usize {
+    r.requests.iter().filter(|q| q.status == status).count()
+}
+
+/// Whether both players got a `Match!` DM.
+fn both_matched(r: &Recorded) -> bool {
+    let matched = |user: u64| {
+        r.messages.iter().any(|m| m.dm_recipient == Some(user) && m.content.starts_with("Match!"))
+    };
+    matched(PLAYERS[0]) && matched(PLAYERS[1])
+}
+
+#[actix_rt::test]
+async fn a_storm_of_429s_per_route_and_global_is_waited_out() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    const PER_ROUTE: usize = 12;
+    const GLOBAL: usize = 12;
+    let observed = two_rounds_through(
+        &world,
+        "REST 429 storm",
+        |w| {
+            // The global limit first (every route), then the message route's own bucket.
+            w.fake.fail_times(
+                RouteMatcher::Any,
+                Failure::GloballyRateLimited { retry_after: Duration::from_millis(200) },
+                GLOBAL,
+            );
+            w.fake.fail_times(
+                RouteMatcher::CreateMessage,
+                Failure::RateLimited { reset_after: Duration::from_millis(50) },
+                PER_ROUTE,
+            );
+        },
+        |r| answered(r, 429) >= PER_ROUTE + GLOBAL && both_matched(r),
+    )
+    .await;
+    let recorded = world.fake.recorded();
+    assert_eq!(answered(&recorded, 429), PER_ROUTE + GLOBAL);
+    // The pace of the retries through the storm: twilight retries a global 429 at once,
+    // bounded only by its own 50 requests/s, and waits out a bucket's reset-after.
+    let limited: Vec<usize> = recorded
+        .requests
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.status == 429)
+        .map(|(i, _)| i)
+        .collect();
+    eprintln!(
+        "fault=REST 429 storm answered_429={} requests_during_storm={} dropped_resends={}",
+        limited.len(),
+        limited.last().map_or(0, |last| last - limited[0] + 1),
+        observed.dropped_resends
+    );
+    assert!(observed.recovery < Duration::from_secs(5), "{:?}", observed.recovery);
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn server_errors_past_the_senders_attempts_are_retried_until_every_message_is_out() {
+    let Some(world) = World::start(Setup::new()).await else { return };
+    // Bob's DM channel opens with his first pair, before the fault starts.
+    let bob = world.players()[1].clone();
+    const FAILURES: usize = gamebot::discord::sender::SEND_ATTEMPTS as usize + 2;
+    let observed = two_rounds_through(
+        &world,
+        "REST 500s",
+        |w| {
+            let route = RouteMatcher::CreateMessageIn(bob.dm_channel());
+            w.fake.fail_times(route, Failure::ServerError, FAILURES);
+        },
+        |r| answered(r, 500) >= FAILURES && both_matched(r),
+    )
+    .await;
+    let recorded = world.fake.recorded();
+    assert_eq!(answered(&recorded, 500), FAILURES);
+    // The sender gave up on Bob's `Match!`, the notifier's event was handed over again, and
+    // Ann's `Match!` of the same event, sent again, was dropped by its nonce.
+    assert!(observed.dropped_resends >= 1, "the event was retried as a whole");
+    assert!(
+        recorded.duplicate_nonces.iter().all(|d| d.channel_id == world.players()[0].dm_channel()),
+        "only Ann's message of the retried event was sent again: {:?}",
+        recorded.duplicate_nonces
+    );
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn answers_held_past_the_clients_timeout_leave_each_message_once() {
+    let mut setup = Setup::new();
+    setup.vars.push((
+        "GAMEBOT_DISCORD__REQUEST_TIMEOUT_MS".to_owned(),
+        REQUEST_TIMEOUT.as_millis().to_string(),
+    ));
+    let Some(world) = World::start(setup).await else { return };
+    const HELD: usize = 4;
+    let observed = two_rounds_through(
+        &world,
+        "REST timeouts",
+        |w| {
+            // Discord takes each message at once but answers only after the client gave up.
+            w.fake.fail_times(RouteMatcher::CreateMessage, Failure::Slow(REQUEST_TIMEOUT * 3), HELD)
+        },
+        |r| r.duplicate_nonces.len() >= HELD && both_matched(r),
+    )
+    .await;
+    // Each held answer made the sender send again; every resend was dropped by its nonce.
+    assert!(observed.dropped_resends >= HELD, "{}", observed.dropped_resends);
+    assert!(observed.recovery < Duration::from_secs(8), "{:?}", observed.recovery);
+    world.finish().await;
+}
