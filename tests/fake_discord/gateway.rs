@@ -224,10 +224,9 @@ impl State {
             None,
             &json!({"heartbeat_interval": interval}),
         )));
-        self.gateway.connections.insert(
-            id,
-            ConnectionState { tx, session: None, withhold_acks: false, silent: false },
-        );
+        self.gateway
+            .connections
+            .insert(id, ConnectionState { tx, session: None, withhold_acks: false, silent: false });
         self.recorded.gateway_connections.push(GatewayConnection { id, path });
         id
     }

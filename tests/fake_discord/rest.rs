@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -81,6 +81,8 @@ pub struct RestRequest {
     pub body: Value,
     /// The status the fake answered.
     pub status: u16,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 /// A message the bot created with `POST /channels/{id}/messages`.
@@ -389,6 +391,7 @@ async fn handle(request: Request<Incoming>, shared: &Shared) -> Response<Full<By
             authorization: authorization.clone(),
             body: body.clone(),
             status: reply.status,
+            at: Instant::now(),
         });
         reply
     });
