@@ -278,3 +278,61 @@ async fn answers_held_past_the_clients_timeout_leave_each_message_once() {
     assert!(observed.recovery < Duration::from_secs(8), "{:?}", observed.recovery);
     world.finish().await;
 }
+
+#[actix_rt::test]
+async fn a_slash_answer_held_past_the_clients_timeout_is_shown_once() {
+    let mut setup = Setup::new();
+    setup.vars.push((
+        "GAMEBOT_DISCORD__REQUEST_TIMEOUT_MS".to_owned(),
+        REQUEST_TIMEOUT.as_millis().to_string(),
+    ));
+    let Some(world) = World::start(setup).await else { return };
+    let p = world.players();
+    let (ann, bob) = (&p[0], &p[1]);
+    form_team(&world, ann, bob, "Foxes").await;
+    let mark = world.mark();
+    world.command(ann, "wm2p rounds=1").await;
+    let pair = pair_after(&world, ann, mark).await;
+    let word = answer_for(&pair, &[]);
+
+    // Discord takes the response at once but answers after the client gave up; the resend is
+    // refused as already acknowledged.
+    world.fake.fail_next(RouteMatcher::InteractionCallback, Failure::Slow(REQUEST_TIMEOUT * 3));
+    let started = Instant::now();
+    let interaction = ann.slash(
+        crate::fake_discord::Place::Dm,
+        "guess",
+        vec![crate::fake_discord::model::opt_str("word", word)],
+    );
+    let text = world.fake.wait_for_interaction_text(interaction.id, WAIT).await.expect("an answer");
+    assert!(text.starts_with("Got it"), "{text}");
+    let shown = started.elapsed();
+    let after = world.mark();
+    bob.say_in_dm(word);
+    world.dm_after(ann, after, |c| c.contains("Match!")).await;
+    world.dm_after(bob, after, |c| c.contains("Match!")).await;
+    assert_eq!(game_over_in(&world, CHANNEL).await[1], "Winner: Foxes");
+
+    // The client gave up on the held answer and sent the response again.
+    let path = format!("/api/v10/interactions/{}/", interaction.id);
+    let callbacks = |r: &Recorded| -> Vec<u16> {
+        r.requests.iter().filter(|q| q.path.starts_with(&path)).map(|q| q.status).collect()
+    };
+    let resent =
+        time_until(&world, "a resent response", started, |r| callbacks(r).len() >= 2).await;
+    let recorded = world.fake.recorded();
+    let callbacks = callbacks(&recorded);
+    let responses =
+        recorded.interaction_responses.iter().filter(|r| r.interaction_id == interaction.id);
+    assert_eq!(responses.count(), 1, "shown once");
+    assert_eq!(callbacks.first(), Some(&204), "{callbacks:?}");
+    assert!(callbacks[1..].iter().all(|s| *s == 400), "resends refused: {callbacks:?}");
+    assert_no_duplicates(&world);
+    eprintln!(
+        "fault=REST timeout on an interaction callback shown_ms={} resent_ms={} \
+         callbacks={callbacks:?}",
+        shown.as_millis(),
+        resent.as_millis()
+    );
+    world.finish().await;
+}
