@@ -58,6 +58,8 @@ async fn two_rounds_through(
     play_match(world, ann, bob, second, &mut used).await;
     assert_eq!(game_over_in(world, CHANNEL).await[1], "Winner: Foxes", "{}", world.transcript());
     assert_every_message_once(world, ann, bob, 2);
+    let health = world.bot.as_ref().expect("running").shard_states().health_line();
+    assert!(health.starts_with("gateway=0:connected/"), "the shard is back: {health}");
     let recorded = world.fake.recorded();
     let observed = Observed {
         recovery,
