@@ -9,7 +9,8 @@
 //! heartbeats left unanswered (with events still flowing, and on a connection gone silent).
 //! RECONNECT and a non-resumable INVALID_SESSION are in `resilience.rs`.
 //! REST: a storm of 429s (per route and global), 500s outlasting the sender's own attempts, and
-//! answers held back past the client's timeout while Discord keeps the message.
+//! answers held back past the client's timeout while Discord keeps the message (a channel
+//! message, and a slash command's response).
 use std::time::{Duration, Instant};
 
 use crate::fake_discord::{Failure, Recorded, RouteMatcher};

@@ -1,7 +1,9 @@
 //! A fake Discord for end-to-end tests: a WebSocket gateway and a REST API on 127.0.0.1 that
 //! the bot's real twilight clients talk to over ws:// and http://. It records everything the
 //! bot sends, lets tests script users (guild messages, DMs, slash commands), drive the gateway
-//! (RECONNECT, INVALID_SESSION, dispatches) and inject REST failures (429, 500, 50007).
+//! (RECONNECT, INVALID_SESSION, dispatches, dropped sockets, unanswered heartbeats, silent
+//! connections) and inject REST failures (429 per bucket and global, 500, 50007, answers held
+//! past the client's timeout).
 // Each test binary uses a different part of the fake.
 #![allow(dead_code, unused_imports)]
 
