@@ -99,6 +99,10 @@ pub struct DiscordSettings {
     pub intake_queue: usize,
     /// Workers handling events (one user's events always go to the same worker, in order).
     pub intake_workers: usize,
+    /// How long one REST request may take before twilight gives up on it, in milliseconds; the
+    /// sender then retries it (its nonce keeps a resend of a message Discord did get from
+    /// showing twice).
+    pub request_timeout_ms: u64,
 }
 
 /// Where twilight-http sends requests, read from [`DiscordSettings::api_url`].
@@ -374,6 +378,12 @@ impl Settings {
                 reason: "must be at least 1".into(),
             });
         }
+        if self.discord.request_timeout_ms == 0 {
+            return Err(SettingsError::Invalid {
+                key: "discord.request_timeout_ms",
+                reason: "must be at least 1".into(),
+            });
+        }
         if self.discord.intake_workers == 0 {
             return Err(SettingsError::Invalid {
                 key: "discord.intake_workers",
@@ -510,16 +520,19 @@ mod tests {
         let defaults = load(&[]).expect("defaults load").discord;
         assert_eq!((defaults.rate_limit, defaults.rate_limit_window_seconds), (30, 60));
         assert_eq!((defaults.intake_queue, defaults.intake_workers), (1024, 64));
+        assert_eq!(defaults.request_timeout_ms, 10_000);
         let set = load(&[
             ("GAMEBOT_DISCORD__RATE_LIMIT", "0"),
             ("GAMEBOT_DISCORD__RATE_LIMIT_WINDOW_SECONDS", "5"),
             ("GAMEBOT_DISCORD__INTAKE_QUEUE", "16"),
             ("GAMEBOT_DISCORD__INTAKE_WORKERS", "4"),
+            ("GAMEBOT_DISCORD__REQUEST_TIMEOUT_MS", "250"),
         ])
         .expect("overrides load")
         .discord;
         assert_eq!((set.rate_limit, set.rate_limit_window_seconds), (0, 5));
         assert_eq!((set.intake_queue, set.intake_workers), (16, 4));
+        assert_eq!(set.request_timeout_ms, 250);
     }
 
     #[test]
@@ -531,6 +544,7 @@ mod tests {
                 "discord.rate_limit_window_seconds",
             ),
             ("GAMEBOT_DISCORD__INTAKE_WORKERS", "0", "discord.intake_workers"),
+            ("GAMEBOT_DISCORD__REQUEST_TIMEOUT_MS", "0", "discord.request_timeout_ms"),
             ("GAMEBOT_DISCORD__INTAKE_QUEUE", "8", "discord.intake_queue"),
             ("GAMEBOT_DISCORD__RATE_LIMIT", "-1", "discord.rate_limit"),
         ];

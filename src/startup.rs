@@ -201,7 +201,9 @@ pub fn discord_http(
     discord: &DiscordSettings,
     token: &str,
 ) -> Result<twilight_http::Client, SettingsError> {
-    let builder = twilight_http::Client::builder().token(token.to_owned());
+    let builder = twilight_http::Client::builder()
+        .token(token.to_owned())
+        .timeout(Duration::from_millis(discord.request_timeout_ms));
     let builder = match discord.api_base()? {
         ApiBase::Discord => builder,
         ApiBase::Https(host) => builder.proxy(host, false),

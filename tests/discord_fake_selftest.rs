@@ -644,3 +644,113 @@ async fn the_bots_own_messages_and_other_bots_messages_reach_the_shard_marked_as
         [(fake.bot_id(), true, "Game over".to_owned()), (BOB, true, "wmok".to_owned())]
     );
 }
+
+#[tokio::test]
+async fn a_socket_dropped_without_a_close_frame_is_resumed_with_what_was_sent_meanwhile() {
+    let fake = FakeDiscord::start_with(config_with_guild()).await;
+    let mut events = drive(shard(&fake, all_intents(), ShardId::ONE));
+    let alice = fake.user(ALICE, "alice");
+    fake.wait_until_ready(1, WAIT).await.expect("the shard identified");
+
+    assert_eq!(fake.drop_connections(), 1);
+    alice.say_in_dm("sent while dropped");
+
+    let wait = async {
+        loop {
+            match events.recv().await {
+                // A close frame would show as GatewayClose with a frame.
+                Some(Event::GatewayClose(frame)) => {
+                    assert!(frame.is_none(), "no close frame was sent: {frame:?}")
+                }
+                Some(Event::MessageCreate(message)) => return message.content.clone(),
+                Some(_) => {}
+                None => panic!("the shard stopped"),
+            }
+        }
+    };
+    let content = tokio::time::timeout(WAIT, wait).await.expect("a message arrived in time");
+    assert_eq!(content, "sent while dropped");
+    let recorded = fake.recorded();
+    assert_eq!(recorded.identifies.len(), 1, "resumed, not identified again");
+    assert!(recorded.resumes.iter().any(|r| r.accepted && r.replayed >= 1));
+}
+
+#[tokio::test]
+async fn unanswered_heartbeats_make_the_shard_give_the_connection_up_and_resume() {
+    let fake = FakeDiscord::start_with(config_with_guild()).await;
+    let _events = drive(shard(&fake, all_intents(), ShardId::ONE));
+    fake.wait_until_ready(1, WAIT).await.expect("the shard identified");
+
+    assert_eq!(fake.withhold_heartbeat_acks(), 1);
+    fake.wait_for("an accepted RESUME", WAIT, |r| r.resumes.iter().find(|r| r.accepted).cloned())
+        .await
+        .expect("the shard resumed on a new connection");
+    let recorded = fake.recorded();
+    assert!(recorded.withheld_acks >= 1);
+    assert_eq!(recorded.gateway_connections.len(), 2);
+    // The new connection's heartbeats are answered again: it stays.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(fake.recorded().gateway_connections.len(), 2);
+}
+
+#[tokio::test]
+async fn a_silent_connection_keeps_its_dispatches_for_the_resume() {
+    let fake = FakeDiscord::start_with(config_with_guild()).await;
+    let mut events = drive(shard(&fake, all_intents(), ShardId::ONE));
+    let alice = fake.user(ALICE, "alice");
+    fake.wait_until_ready(1, WAIT).await.expect("the shard identified");
+
+    assert_eq!(fake.silence_connections(), 1);
+    alice.say_in_dm("sent into the silence");
+
+    assert_eq!(next_content(&mut events).await, "sent into the silence");
+    let recorded = fake.recorded();
+    assert!(recorded.withheld_acks >= 1, "the shard noticed by its heartbeats");
+    assert!(recorded.resumes.iter().any(|r| r.accepted && r.replayed >= 1));
+}
+
+#[tokio::test]
+async fn a_global_rate_limit_is_retried_by_twilight_until_it_passes() {
+    let fake = FakeDiscord::start().await;
+    let alice = fake.user(ALICE, "alice");
+    let http = client(&fake);
+    fake.fail_times(
+        RouteMatcher::Any,
+        Failure::GloballyRateLimited { retry_after: Duration::from_millis(100) },
+        3,
+    );
+
+    http.create_message(Id::new(alice.dm_channel()))
+        .content("hello")
+        .await
+        .expect("retried and sent");
+
+    assert_eq!(alice.dms().len(), 1);
+    let statuses: Vec<u16> = fake.recorded().requests.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 429, 429, 200]);
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_the_client_out_but_the_message_is_kept() {
+    let fake = FakeDiscord::start().await;
+    let alice = fake.user(ALICE, "alice");
+    let http = Client::builder()
+        .proxy(fake.api_host(), true)
+        .token(fake.token())
+        .timeout(Duration::from_millis(200))
+        .build();
+    let channel = Id::new(alice.dm_channel());
+    let body = br#"{"content":"Match!","nonce":"evt-9-3000000000000002","enforce_nonce":true}"#;
+    fake.fail_next(RouteMatcher::CreateMessage, Failure::Slow(Duration::from_millis(800)));
+
+    let error = http.create_message(channel).payload_json(body).await.expect_err("timed out");
+    assert!(matches!(error.kind(), ErrorType::RequestTimedOut), "{error:?}");
+    assert_eq!(alice.dms().len(), 1, "Discord has the message although the client gave up");
+
+    let resent = http.create_message(channel).payload_json(body).await.expect("answered");
+    let resent = resent.model().await.expect("json");
+    let recorded = fake.recorded();
+    assert_eq!(recorded.messages.len(), 1);
+    assert_eq!(recorded.duplicate_nonces.len(), 1);
+    assert_eq!(resent.id.get(), recorded.messages[0].id);
+}

@@ -34,6 +34,8 @@ pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 pub const NONCE_MAX_LEN: usize = 25;
 /// Discord's JSON error code for "Cannot send messages to this user" (DMs closed).
 pub const CANNOT_DM_USER: u64 = 50007;
+/// Discord's JSON error code for "Interaction has already been acknowledged".
+pub const ALREADY_ACKNOWLEDGED: u64 = 40060;
 
 /// Where a message goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +189,9 @@ enum Failure {
     Transient(String),
     /// The user's DMs are closed.
     DmsClosed,
+    /// The interaction was already answered: an earlier attempt got through although its
+    /// answer was lost (it timed out), so the response stands.
+    AlreadyAcknowledged,
     /// Final.
     Final(SendError),
 }
@@ -197,6 +202,11 @@ fn classify(error: &twilight_http::Error) -> Failure {
             if general.code == CANNOT_DM_USER =>
         {
             Failure::DmsClosed
+        }
+        ErrorType::Response { error: ApiError::General(general), .. }
+            if general.code == ALREADY_ACKNOWLEDGED =>
+        {
+            Failure::AlreadyAcknowledged
         }
         ErrorType::Response { status, .. } if status.is_server_error() => {
             Failure::Transient(format!("server error {}", status.get()))
@@ -414,6 +424,8 @@ impl Sender {
                 Err(error)
             }
             Err(Failure::Transient(last)) => Err(SendError::GaveUp { attempts: 1, last }),
+            // Only interaction callbacks are answered so; a message never is.
+            Err(Failure::AlreadyAcknowledged) => Ok(Delivered::Sent),
         }
     }
 
@@ -477,11 +489,11 @@ impl Sender {
         let app = self.application_id().ok_or(SendError::InvalidId("application"))?;
         let http = &self.inner.http;
         let client = http.interaction(app);
-        with_retries("interaction response", || {
+        let sent = with_retries("interaction response", || {
             client.create_response(interaction, token, &response).into_future()
         })
-        .await
-        .map_err(failure_error)?;
+        .await;
+        acknowledged(sent)?;
         self.follow_up(token, rest, reply.ephemeral, &reply.pings).await
     }
 
@@ -503,12 +515,11 @@ impl Sender {
         };
         let app = self.application_id().ok_or(SendError::InvalidId("application"))?;
         let client = self.inner.http.interaction(app);
-        with_retries("interaction defer", || {
+        let sent = with_retries("interaction defer", || {
             client.create_response(interaction, token, &response).into_future()
         })
-        .await
-        .map_err(failure_error)?;
-        Ok(())
+        .await;
+        acknowledged(sent)
     }
 
     /// Shows the answer of a deferred interaction: edits the original response with the first
@@ -571,8 +582,21 @@ impl Sender {
     }
 }
 
+/// An interaction callback's outcome: Discord refusing a resend as already acknowledged means
+/// an earlier attempt got through, so the response stands (and its follow-ups still go).
+fn acknowledged<T>(sent: Result<T, Failure>) -> Result<(), SendError> {
+    match sent {
+        Ok(_) | Err(Failure::AlreadyAcknowledged) => Ok(()),
+        Err(failure) => Err(failure_error(failure)),
+    }
+}
+
 fn failure_error(failure: Failure) -> SendError {
     match failure {
+        Failure::AlreadyAcknowledged => SendError::Refused {
+            status: 400,
+            message: "the interaction was already acknowledged".to_owned(),
+        },
         Failure::Final(error) => error,
         Failure::Transient(last) => SendError::GaveUp { attempts: 1, last },
         Failure::DmsClosed => SendError::Refused {

@@ -3,9 +3,10 @@
 //! SQLite file or PostgreSQL database, with a fast clock. Helpers wait for what the bot sends
 //! after a point, so earlier messages never satisfy a later expectation.
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use gamebot::config::{Environment, Settings};
@@ -17,7 +18,9 @@ mod db;
 
 pub use db::{init_tracing, TestDb};
 
-use crate::fake_discord::{FakeConfig, FakeDiscord, GuildSpec, ScriptedUser, SentMessage};
+use crate::fake_discord::{
+    FakeConfig, FakeDiscord, GuildSpec, Recorded, ScriptedUser, SentMessage,
+};
 
 /// Ann, Bob, Cid, Dee, Eve and Fay: the scripted players' ids.
 pub const PLAYERS: [u64; 6] = [
@@ -455,4 +458,88 @@ pub fn assert_no_duplicates(world: &World) {
             assert!(seen.insert(nonce.clone()), "nonce {nonce} used twice: {}", m.content);
         }
     }
+}
+
+/// Waits for the `n`-th pair DM (from 0) to `user` after `mark`; returns the mark just before
+/// it, for [`play_match`].
+pub async fn nth_pair(world: &World, user: &ScriptedUser, mark: usize, n: usize) -> usize {
+    let id = user.id();
+    world
+        .fake
+        .wait_for(&format!("pair {n} of user {id}"), WAIT, |r| {
+            r.messages
+                .iter()
+                .enumerate()
+                .skip(mark)
+                .filter(|(_, m)| m.dm_recipient == Some(id) && is_pair(&m.content))
+                .nth(n)
+                .map(|(index, _)| index)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}\nsent so far:\n{}", world.transcript()))
+}
+
+/// Every message reached its place once: no nonce and no text accepted twice in one channel,
+/// both players got the same `rounds` pairs, `rounds` `Match!` DMs each, Ann (who answers
+/// first) `rounds` `Got it`, and the channel one `Game over`.
+pub fn assert_every_message_once(
+    world: &World,
+    ann: &ScriptedUser,
+    bob: &ScriptedUser,
+    rounds: usize,
+) {
+    assert_no_duplicates(world);
+    let recorded = world.fake.recorded();
+    let mut seen = HashSet::new();
+    for m in &recorded.messages {
+        assert!(
+            seen.insert((m.channel_id, m.content.clone())),
+            "accepted twice in {}: {}\n{}",
+            m.channel_id,
+            m.content,
+            world.transcript()
+        );
+    }
+    let pairs = |user: u64| -> Vec<[String; 2]> {
+        recorded
+            .messages
+            .iter()
+            .filter(|m| m.dm_recipient == Some(user) && is_pair(&m.content))
+            .map(pair_of)
+            .collect()
+    };
+    let count = |user: u64, marker: &str| {
+        recorded
+            .messages
+            .iter()
+            .filter(|m| m.dm_recipient == Some(user) && m.content.starts_with(marker))
+            .count()
+    };
+    let transcript = world.transcript();
+    assert_eq!(pairs(ann.id()).len(), rounds, "Ann's pairs\n{transcript}");
+    assert_eq!(pairs(ann.id()), pairs(bob.id()), "both got the same pairs\n{transcript}");
+    assert_eq!(count(ann.id(), "Got it"), rounds, "{transcript}");
+    assert_eq!(count(ann.id(), "Match!"), rounds, "{transcript}");
+    assert_eq!(count(bob.id(), "Match!"), rounds, "{transcript}");
+    let over = recorded
+        .messages
+        .iter()
+        .filter(|m| m.channel_id == CHANNEL && m.content.contains("Game over"))
+        .count();
+    assert_eq!(over, 1, "{transcript}");
+}
+
+/// Waits until `check` holds on what the fake recorded; returns the time since `since`.
+pub async fn time_until(
+    world: &World,
+    what: &str,
+    since: Instant,
+    check: impl Fn(&Recorded) -> bool,
+) -> Duration {
+    world
+        .fake
+        .wait_for(what, WAIT, |r| check(r).then_some(()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}\nsent so far:\n{}", world.transcript()));
+    since.elapsed()
 }

@@ -6,6 +6,7 @@ mod fake_discord;
 mod harness;
 
 mod commands;
+mod faults;
 mod limits;
 mod modes;
 mod race;

@@ -85,6 +85,8 @@ pub struct Dispatched {
 pub(crate) enum Outgoing {
     Text(String),
     Close(u16),
+    /// Ends the connection without a close frame: the TCP socket is just dropped.
+    Drop,
 }
 
 /// One session: created by IDENTIFY, continued by RESUME.
@@ -112,6 +114,11 @@ pub(crate) struct GatewayState {
 struct ConnectionState {
     tx: mpsc::UnboundedSender<Outgoing>,
     session: Option<String>,
+    /// HEARTBEATs on this connection get no HEARTBEAT_ACK.
+    withhold_acks: bool,
+    /// Nothing more is written on this connection (dispatches stay in the session's log for a
+    /// RESUME): a connection that died without either side noticing.
+    silent: bool,
 }
 
 /// Accepts WebSocket connections until the runtime stops.
@@ -145,7 +152,7 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
                     {}
                     break;
                 }
-                None => break,
+                Some(Outgoing::Drop) | None => break,
             },
             incoming = ws.next() => match incoming {
                 Some(Ok(message)) if message.is_text() => {
@@ -217,7 +224,9 @@ impl State {
             None,
             &json!({"heartbeat_interval": interval}),
         )));
-        self.gateway.connections.insert(id, ConnectionState { tx, session: None });
+        self.gateway
+            .connections
+            .insert(id, ConnectionState { tx, session: None, withhold_acks: false, silent: false });
         self.recorded.gateway_connections.push(GatewayConnection { id, path });
         id
     }
@@ -236,7 +245,9 @@ impl State {
 
     fn send_on(&self, connection: u64, out: Outgoing) {
         if let Some(c) = self.gateway.connections.get(&connection) {
-            let _ = c.tx.send(out);
+            if !c.silent {
+                let _ = c.tx.send(out);
+            }
         }
     }
 
@@ -248,7 +259,15 @@ impl State {
         let op = json["op"].as_u64().unwrap_or(u64::MAX);
         self.recorded.frames.push(BotFrame { connection, op, json: json.clone() });
         match op {
-            1 => self.send_on(connection, Outgoing::Text(frame(11, None, None, &Value::Null))),
+            1 => {
+                let withheld =
+                    self.gateway.connections.get(&connection).is_some_and(|c| c.withhold_acks);
+                if withheld {
+                    self.recorded.withheld_acks += 1;
+                } else {
+                    self.send_on(connection, Outgoing::Text(frame(11, None, None, &Value::Null)));
+                }
+            }
             2 => self.identify(connection, &json["d"]),
             6 => self.resume(connection, &json["d"]),
             _ => {}
@@ -482,6 +501,27 @@ impl State {
                 *connection,
                 Outgoing::Text(frame(9, None, None, &Value::Bool(resumable))),
             );
+        }
+        targets.len()
+    }
+
+    pub(crate) fn drop_connections(&mut self) -> usize {
+        let targets = self.live_connections(None);
+        for (_, _, connection) in &targets {
+            self.send_on(*connection, Outgoing::Drop);
+        }
+        targets.len()
+    }
+
+    /// Marks the live connections: their heartbeats go unanswered, and with `silent` nothing
+    /// at all is written on them any more.
+    pub(crate) fn starve_connections(&mut self, silent: bool) -> usize {
+        let targets = self.live_connections(None);
+        for (_, _, connection) in &targets {
+            if let Some(c) = self.gateway.connections.get_mut(connection) {
+                c.withhold_acks = true;
+                c.silent = silent;
+            }
         }
         targets.len()
     }

@@ -1,7 +1,9 @@
 //! A fake Discord for end-to-end tests: a WebSocket gateway and a REST API on 127.0.0.1 that
 //! the bot's real twilight clients talk to over ws:// and http://. It records everything the
 //! bot sends, lets tests script users (guild messages, DMs, slash commands), drive the gateway
-//! (RECONNECT, INVALID_SESSION, dispatches) and inject REST failures (429, 500, 50007).
+//! (RECONNECT, INVALID_SESSION, dispatches, dropped sockets, unanswered heartbeats, silent
+//! connections) and inject REST failures (429 per bucket and global, 500, 50007, answers held
+//! past the client's timeout).
 // Each test binary uses a different part of the fake.
 #![allow(dead_code, unused_imports)]
 
@@ -128,6 +130,8 @@ pub struct Recorded {
     pub interaction_responses: Vec<InteractionReply>,
     /// Every webhook call of an interaction: edits of the original and follow-ups.
     pub webhook_messages: Vec<WebhookMessage>,
+    /// HEARTBEATs that got no HEARTBEAT_ACK ([`FakeDiscord::withhold_heartbeat_acks`]).
+    pub withheld_acks: usize,
 }
 
 /// A wait on the fake ran out of time.
@@ -466,6 +470,26 @@ impl FakeDiscord {
     /// resumable.
     pub fn close_connections(&self, code: u16) -> usize {
         self.shared.update(|s| s.close_connections(code))
+    }
+
+    /// Drops every live connection's TCP socket without a WebSocket close frame, as a network
+    /// failure would; returns how many were dropped. Sessions stay resumable.
+    pub fn drop_connections(&self) -> usize {
+        self.shared.update(|s| s.drop_connections())
+    }
+
+    /// Stops answering HEARTBEATs on every live connection (new connections are answered
+    /// again); dispatches still flow. Returns how many connections are affected.
+    pub fn withhold_heartbeat_acks(&self) -> usize {
+        self.shared.update(|s| s.starve_connections(false))
+    }
+
+    /// Makes every live connection silent: no HEARTBEAT_ACK and no dispatch is written on it
+    /// any more, and it is not closed, as with a connection that died half-way. Dispatches
+    /// stay in the session's log, so a RESUME on a new connection replays them. Returns how
+    /// many connections went silent.
+    pub fn silence_connections(&self) -> usize {
+        self.shared.update(|s| s.starve_connections(true))
     }
 
     /// Fails the next request matching `route` with `failure`.

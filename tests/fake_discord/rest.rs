@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -49,6 +49,15 @@ pub enum Failure {
         /// How long until the bucket resets.
         reset_after: Duration,
     },
+    /// 429 on the global limit: `x-ratelimit-global: true`, `x-ratelimit-scope: global`,
+    /// `retry-after` and a body with `"global": true`, no bucket headers.
+    GloballyRateLimited {
+        /// The `retry_after` Discord asks for.
+        retry_after: Duration,
+    },
+    /// The request is handled as usual (a message is created), but the answer is held back
+    /// this long: a client with a shorter timeout gives up although Discord has the message.
+    Slow(Duration),
     /// 500 with `{"message":"500: Internal Server Error","code":0}`.
     ServerError,
     /// 403 with `{"code":50007,"message":"Cannot send messages to this user"}`.
@@ -72,6 +81,8 @@ pub struct RestRequest {
     pub body: Value,
     /// The status the fake answered.
     pub status: u16,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 /// A message the bot created with `POST /channels/{id}/messages`.
@@ -304,15 +315,24 @@ struct Reply {
     body: Option<Value>,
     bucket: &'static str,
     rate_limited: Option<Duration>,
+    globally_limited: Option<Duration>,
+    held: Option<Duration>,
 }
 
 impl Reply {
     fn json(status: u16, body: Value, bucket: &'static str) -> Self {
-        Self { status, body: Some(body), bucket, rate_limited: None }
+        Self {
+            status,
+            body: Some(body),
+            bucket,
+            rate_limited: None,
+            globally_limited: None,
+            held: None,
+        }
     }
 
     fn empty(bucket: &'static str) -> Self {
-        Self { status: 204, body: None, bucket, rate_limited: None }
+        Self { status: 204, body: None, ..Self::json(204, Value::Null, bucket) }
     }
 
     fn error(status: u16, code: u64, message: &str, bucket: &'static str) -> Self {
@@ -362,7 +382,7 @@ async fn handle(request: Request<Incoming>, shared: &Shared) -> Response<Full<By
         .map(str::to_owned);
     let bytes = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let reply = shared.update(|s| {
+    let mut reply = shared.update(|s| {
         let reply = s.answer(&method, &path, authorization.as_deref(), &body);
         s.recorded.requests.push(RestRequest {
             method: method.clone(),
@@ -371,14 +391,29 @@ async fn handle(request: Request<Incoming>, shared: &Shared) -> Response<Full<By
             authorization: authorization.clone(),
             body: body.clone(),
             status: reply.status,
+            at: Instant::now(),
         });
         reply
     });
+    if let Some(hold) = reply.held.take() {
+        tokio::time::sleep(hold).await;
+    }
     to_response(reply)
 }
 
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64();
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(retry_after) = reply.globally_limited {
+        let response = Response::builder()
+            .status(status)
+            .header("x-ratelimit-global", "true")
+            .header("x-ratelimit-scope", "global")
+            .header("retry-after", retry_after.as_secs_f64().ceil().to_string())
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(reply.body.unwrap_or_default().to_string())));
+        return response.unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
+    }
     let builder = Response::builder()
         .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("x-ratelimit-scope", "user")
@@ -477,6 +512,7 @@ impl State {
     ) -> Reply {
         let route = parse_route(method, path);
         let bucket = bucket_of(&route);
+        let mut held = None;
         if let Some(index) =
             self.rest.failures.iter().position(|(m, _, _)| m.matches(method, path, &route))
         {
@@ -485,8 +521,25 @@ impl State {
             if self.rest.failures[index].2 == 0 {
                 self.rest.failures.remove(index);
             }
-            return failure_reply(failure, bucket);
+            match failure {
+                Failure::Slow(hold) => held = Some(hold),
+                failure => return failure_reply(failure, bucket),
+            }
         }
+        let mut reply = self.handled(method, &route, authorization, body);
+        reply.held = held;
+        reply
+    }
+
+    fn handled(
+        &mut self,
+        method: &str,
+        route: &Route,
+        authorization: Option<&str>,
+        body: &Value,
+    ) -> Reply {
+        let route = route.clone();
+        let bucket = bucket_of(&route);
         let needs_auth = !matches!(route, Route::InteractionCallback(..) | Route::Webhook { .. });
         if needs_auth {
             if let Some(token) = &self.config.token {
@@ -777,7 +830,23 @@ fn failure_reply(failure: Failure, bucket: &'static str) -> Reply {
             })),
             bucket,
             rate_limited: Some(reset_after),
+            globally_limited: None,
+            held: None,
         },
+        Failure::GloballyRateLimited { retry_after } => Reply {
+            globally_limited: Some(retry_after),
+            ..Reply::json(
+                429,
+                json!({
+                    "message": "You are being rate limited.",
+                    "retry_after": retry_after.as_secs_f64(),
+                    "global": true,
+                }),
+                bucket,
+            )
+        },
+        // Handled in `State::answer`: the request goes through, late.
+        Failure::Slow(_) => Reply::error(500, 0, "500: Internal Server Error", bucket),
         Failure::ServerError => Reply::error(500, 0, "500: Internal Server Error", bucket),
         Failure::CannotDmUser => {
             Reply::error(403, 50007, "Cannot send messages to this user", bucket)
