@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::associations::{Associations, Mind};
 use super::clock::DemoClock;
-use super::players::{patiently, play_team, SimPlayer, Table, LOOK_AGAIN};
+use super::players::{patiently, play_team, SimPlayer, Table, LOOK_AGAIN, PATIENCE};
 use super::DemoError;
 use crate::discord::{game_over, leaderboard, LeaderboardKind, Period};
-use crate::domain::game::{GameEvent, GameOptions, Mode, Phase};
+use crate::domain::game::{GameEvent, GameOptions, GameTimeouts, Mode, Phase};
 use crate::domain::team::TeamName;
 use crate::domain::words::WordService;
 use crate::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
@@ -169,16 +169,19 @@ struct DemoTeam {
 }
 
 /// The game timeouts the demo plays with: the configured ones, as many times longer as its
-/// Longform clock runs faster than its timed clock. At 57,600 game seconds per real second a
-/// 15-minute lobby would close in 16 ms, before the scripted players could start it; scaled, a
-/// lobby and an idle game last as long in real time at the Longform clock as unscaled at the
-/// timed clock, so no demo game ends on a timeout.
-fn demo_timeouts(
-    configured: crate::domain::game::GameTimeouts,
-    options: &DemoOptions,
-) -> crate::domain::game::GameTimeouts {
+/// Longform clock runs faster than its timed clock, and never shorter than the players'
+/// [`PATIENCE`] at the fastest clock. At 57,600 game seconds per real second a 15-minute lobby
+/// would close in 16 ms, before the scripted players could start it; and a store outage the
+/// players wait out must not close a lobby or end a game for want of answers meanwhile.
+fn demo_timeouts(configured: GameTimeouts, options: &DemoOptions) -> GameTimeouts {
     let factor = (options.longform_speed / options.timed_speed.max(1)).max(1);
-    configured.scaled(factor)
+    let scaled = configured.scaled(factor);
+    let fastest = options.longform_speed.max(options.timed_speed);
+    let floor = u32::try_from(PATIENCE.as_secs()).unwrap_or(u32::MAX).saturating_mul(fastest);
+    GameTimeouts {
+        lobby_seconds: scaled.lobby_seconds.max(floor),
+        idle_seconds: scaled.idle_seconds.max(floor),
+    }
 }
 
 /// Plays the whole tournament on a started engine whose clock is `clock`.
@@ -281,7 +284,7 @@ pub async fn run(
 
     // Assert (for the audience): leaderboards, a replay, every replay verified.
     narrator.step("leaderboards and replays");
-    let patience = super::players::PATIENCE;
+    let patience = PATIENCE;
     let caught_up = patiently("reading the log's head", || async {
         engine.runtime.store().last_position().await
     })
@@ -397,7 +400,7 @@ impl GameCtx<'_> {
         })??;
         // The game is over; the replay-naming reactor names it a moment later (or once the
         // store is back, after an outage).
-        let deadline = Instant::now() + super::players::PATIENCE;
+        let deadline = Instant::now() + PATIENCE;
         let replay_name = loop {
             let game = self.table.game(game_id).await?;
             match (game.phase(), game.replay_name()) {
@@ -408,7 +411,7 @@ impl GameCtx<'_> {
                 _ if Instant::now() > deadline => {
                     return Err(DemoError::Stuck(format!(
                         "the {mode} game got no replay name in {:?}",
-                        super::players::PATIENCE
+                        PATIENCE
                     )))
                 }
                 _ => tokio::time::sleep(LOOK_AGAIN).await,
@@ -417,7 +420,7 @@ impl GameCtx<'_> {
         let text = self.game_over_text(game_id, mode, &replay_name).await?;
         self.narrator.say(&format!("\n{text}"));
         // The next game needs these players free: their claims are released by a reactor.
-        let _ = self.engine.caught_up(super::players::PATIENCE).await;
+        let _ = self.engine.caught_up(PATIENCE).await;
         self.narrator.done();
         Ok(PlayedGame { mode, game_id, replay_name, game_over: text, took: started.elapsed() })
     }

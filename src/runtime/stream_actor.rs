@@ -672,7 +672,8 @@ async fn maybe_snapshot<A: Aggregate>(
     }
 }
 
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+/// The text a panic carried (`panic!("...")` gives a `&str` or a `String`).
+pub(super) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -32,6 +32,7 @@ use async_trait::async_trait;
 use futures::FutureExt;
 
 use super::health::Health;
+use super::stream_actor::panic_message;
 use crate::store::{is_transient_sqlx, EventStore, ReadModelTx, RecordedEvent, StoreError};
 
 /// Most events handled in one transaction: large enough to catch up fast after downtime, small
@@ -257,14 +258,6 @@ async fn unwound<T>(
         Ok(result) => result,
         Err(panic) => Err(HandleError::Panicked(panic_message(&panic))),
     }
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 impl Follower<'_> {

@@ -4,7 +4,6 @@
 //! subscriber is restarted from its checkpoint. Every subscriber here writes a real row in the
 //! store's database for each event it handles, so "exactly once" is counted in the database.
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +13,6 @@ use gamebot::config::{LogFormat, TelemetrySettings};
 use gamebot::domain::game::Mode;
 use gamebot::runtime::{HandleError, Progress, RetryPolicy, Runtime, Subscriber};
 use gamebot::store::{EventStore, ReadModelTx, ReadPool, RecordedEvent, StoreError};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::helpers::*;
@@ -324,31 +322,6 @@ runtime_test!(
         assert!(!parked[0].retry_requested, "a failed re-drive clears the request: {parked:?}");
     }
 );
-
-/// Collects JSON log lines.
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Lines {
-    fn json(&self) -> Vec<Value> {
-        let bytes = self.0.lock().expect("lines").clone();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-}
 
 runtime_test!(a_panicking_subscriber_is_restarted_from_its_checkpoint, |store| async move {
     let lines = Lines::default();

@@ -1,39 +1,12 @@
 //! The health line operators read: one structured INFO line per interval with the documented
 //! fields, and a WARN naming the stream when an actor restarts.
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use gamebot::config::{LogFormat, TelemetrySettings};
 use gamebot::domain::game::{GameCommand, Mode};
 use gamebot::runtime::{Runtime, SystemClock};
-use serde_json::Value;
 
 use crate::helpers::*;
-
-/// Collects log lines written by the subscriber.
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Lines {
-    fn json(&self) -> Vec<Value> {
-        let bytes = self.0.lock().expect("lines").clone();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-}
 
 runtime_test!(the_health_line_reports_actors_commands_latency_and_restarts, |store| async move {
     let lines = Lines::default();

@@ -1,5 +1,6 @@
 //! Harness: a runtime per test on each backend, and a Two Player or Race game to play in it.
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use gamebot::config::{HealthSettings, RuntimeSettings};
 use gamebot::domain::game::{
@@ -9,6 +10,7 @@ use gamebot::domain::words::WordService;
 use gamebot::domain::{ChannelId, GameId, GuildId, TeamId, UserId};
 use gamebot::runtime::{CommandMeta, Runtime, SystemClock};
 use gamebot::store::{EventStore, StreamId};
+use serde_json::Value;
 use uuid::Uuid;
 
 #[path = "../common/db.rs"]
@@ -149,4 +151,29 @@ pub async fn match_pair(runtime: &Runtime, stream: &StreamId, n: u64) -> Vec<Gam
         events.extend(execute(runtime, stream, answer, player).await);
     }
     events
+}
+
+/// Collects log lines written by the subscriber.
+#[derive(Clone, Default)]
+pub struct Lines(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lines").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Lines {
+    pub fn json(&self) -> Vec<Value> {
+        let bytes = self.0.lock().expect("lines").clone();
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
 }
