@@ -6,4 +6,14 @@
 //! The long run (the real `gamebot demo` binary through a 60-second PostgreSQL outage) is
 //! `#[ignore]`d here and run explicitly by `.ci/run`:
 //! `cargo test --test faults -- --ignored`.
+mod kills;
 mod outages;
+
+// The fake Discord and the end-to-end harness `gamebot serve` is played against.
+#[path = "../fake_discord/mod.rs"]
+mod fake_discord;
+#[allow(dead_code, unused_imports)]
+#[path = "../discord_e2e/harness.rs"]
+mod harness;
+#[path = "../common/read_models.rs"]
+mod read_models;
