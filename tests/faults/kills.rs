@@ -26,7 +26,7 @@ use crate::read_models::read_model_rows;
 /// Games played at once, one per channel.
 const GAMES: usize = 50;
 /// Rounds per game: few, so 50 games end in about a minute on a small machine.
-const ROUNDS: u32 = 2;
+const ROUNDS: u32 = 5;
 /// The Two Player threshold the games are started with.
 const THRESHOLD: f64 = 4.0;
 /// Kills of the bot during play.
@@ -136,6 +136,8 @@ struct Table {
     liveness: Mutex<Liveness>,
     acks: Mutex<Vec<Ack>>,
     resends: Mutex<usize>,
+    /// Partner resends refused because the pair had resolved meanwhile.
+    late: Mutex<usize>,
 }
 
 /// How a wait for the bot's answer ended.
@@ -166,7 +168,7 @@ impl Table {
     }
 
     fn mark(&self) -> usize {
-        self.fake.recorded().messages.len()
+        self.fake.inspect(|r| r.messages.len())
     }
 
     fn acknowledged(&self, game: usize, player: &ScriptedUser, word: &str) {
@@ -180,22 +182,22 @@ impl Table {
 
     fn pair_dms(&self, user: &ScriptedUser) -> Vec<[String; 2]> {
         let id = user.id();
-        self.fake
-            .recorded()
-            .messages
-            .iter()
-            .filter(|m| m.dm_recipient == Some(id) && is_pair(&m.content))
-            .map(pair_of)
-            .collect()
+        self.fake.inspect(|r| {
+            r.messages
+                .iter()
+                .filter(|m| m.dm_recipient == Some(id) && is_pair(&m.content))
+                .map(pair_of)
+                .collect()
+        })
     }
 
     fn game_over(&self, channel: u64) -> Option<SentMessage> {
-        self.fake
-            .recorded()
-            .messages
-            .iter()
-            .find(|m| m.channel_id == channel && m.content.contains("Game over"))
-            .cloned()
+        self.fake.inspect(|r| {
+            r.messages
+                .iter()
+                .find(|m| m.channel_id == channel && m.content.contains("Game over"))
+                .cloned()
+        })
     }
 }
 
@@ -299,6 +301,17 @@ async fn second_answer(table: &Table, game: usize, b: &ScriptedUser, word: &str)
             })
             .await;
         match heard {
+            // A resend that came after the first send had resolved the pair: in the next round
+            // the word is forbidden, after the last one the game is over. The first send's
+            // `Match!` was late or lost; the final checks tell which.
+            Heard::Reply(reply)
+                if reply.content.contains("on your forbidden list")
+                    || reply.content.contains("not in a game") =>
+            {
+                *table.late.lock().expect("late") += 1;
+                table.acknowledged(game, b, word);
+                return;
+            }
             Heard::Reply(reply) if reply.content.starts_with("Invalid:") => {
                 panic!("the partner's answer {word} was refused: {}", reply.content)
             }
@@ -315,6 +328,7 @@ async fn second_answer(table: &Table, game: usize, b: &ScriptedUser, word: &str)
 /// acknowledged.
 #[derive(Debug)]
 struct Recovery {
+    at: Duration,
     ready_after: Duration,
     first_ack_after: Option<Duration>,
     acks_before: usize,
@@ -357,13 +371,16 @@ async fn kill_at(
             live.up = true;
             live.ready_at = Instant::now();
         }
-        recoveries.push((killed, Recovery { ready_after, first_ack_after: None, acks_before }));
+        recoveries.push((
+            killed,
+            Recovery { at: Duration::ZERO, ready_after, first_ack_after: None, acks_before },
+        ));
     }
     recoveries
 }
 
 fn count_readies(fake: &FakeDiscord) -> usize {
-    fake.recorded().dispatched.iter().filter(|d| d.event == "READY").count()
+    fake.inspect(|r| r.dispatched.iter().filter(|d| d.event == "READY").count())
 }
 
 /// A game stream's events, decoded.
@@ -470,6 +487,33 @@ fn stored(log: &GameLog, player: u64, word: &str) -> bool {
     })
 }
 
+/// Every resolved pair's DM (`Match!` or the miss) reached both players exactly once.
+fn assert_every_pair_told(fake: &FakeDiscord, log: &GameLog) {
+    let recorded = fake.recorded();
+    for (_, event) in &log.events {
+        let GameEvent::PairResolved { answers, result, .. } = event else { continue };
+        let told = |m: &&SentMessage| {
+            let word = format!("**{}**", answers[0].word);
+            let kind = if result.is_match() {
+                m.content.starts_with("Match!")
+            } else {
+                m.content.starts_with("No match")
+            };
+            kind && m.content.contains(&word)
+        };
+        for answer in answers {
+            let UserId(player) = answer.player;
+            let count = recorded
+                .messages
+                .iter()
+                .filter(|m| m.dm_recipient == Some(player))
+                .filter(told)
+                .count();
+            assert_eq!(count, 1, "channel {}: {player} told of {event:?}", log.channel);
+        }
+    }
+}
+
 /// The fake's record: no nonce accepted twice, and no message an event produces (a pair, a
 /// match, a miss, a game over) shown twice in one place.
 fn assert_no_message_twice(fake: &FakeDiscord) -> usize {
@@ -527,7 +571,7 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
     let replies = futures::future::join_all(teams.iter().enumerate().map(|(g, (a, _))| {
         let world = &world;
         async move {
-            let start = format!("wm2p rounds={ROUNDS} threshold=4");
+            let start = format!("wm2p rounds={ROUNDS} threshold={THRESHOLD}");
             world.command_in(a, GUILD, channel(g), &start).await
         }
     }))
@@ -543,6 +587,7 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
         liveness: Mutex::new(Liveness { up: true, ready_at: Instant::now() }),
         acks: Mutex::new(Vec::new()),
         resends: Mutex::new(0),
+        late: Mutex::new(0),
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let least = GAMES * ROUNDS as usize * 2;
@@ -568,6 +613,7 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
     let recoveries: Vec<Recovery> = kills
         .into_iter()
         .map(|(killed, mut recovery)| {
+            recovery.at = killed - play_started;
             recovery.first_ack_after =
                 acks.iter().find(|a| a.at > killed + recovery.ready_after).map(|a| a.at - killed);
             recovery
@@ -586,7 +632,8 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
         assert!(Instant::now() < deadline, "the projections never caught up: {statuses:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    bot.lock().expect("bot").interrupt().await;
+    let mut bot = bot.into_inner().expect("bot");
+    bot.interrupt().await;
 
     // Assert: no event twice; every game over once with the right result.
     let all = whole_log(&*store).await;
@@ -604,6 +651,7 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
             })
             .expect("the team joined");
         let win = assert_right_result(log, team);
+        assert_every_pair_told(&world.fake, log);
         won += usize::from(win);
         let over = table.game_over(channel(g)).expect("a Game over message");
         let second = over.content.lines().nth(1).unwrap_or("");
@@ -639,14 +687,15 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
 
     eprintln!(
         "{backend:?} seed {seed}: {GAMES} games ({won} won) of {ROUNDS} rounds set up in {set_up:?}, \
-         played in {played:?}; answers acknowledged {}, stored {stored_answers}, resent {}; \
-         {} events; sends dropped by nonce {dropped}; kills (acks before, ready after, first ack after): {:?}",
+         played in {played:?}; answers acknowledged {}, stored {stored_answers}, resent {} ({} after the pair resolved); \
+         {} events; sends dropped by nonce {dropped}; kills (into play, acks before, ready after, first ack after): {:?}",
         acks.len(),
         table.resends.lock().expect("resends"),
+        table.late.lock().expect("late"),
         all.len(),
         recoveries
             .iter()
-            .map(|r| (r.acks_before, r.ready_after, r.first_ack_after))
+            .map(|r| (r.at, r.acks_before, r.ready_after, r.first_ack_after))
             .collect::<Vec<_>>(),
     );
     drop(bot);
