@@ -238,13 +238,16 @@ async fn play(table: &Table, game: usize, a: &ScriptedUser, b: &ScriptedUser) {
             continue;
         }
         answered_pairs = pairs.len();
+        let shown = format!("{pairs:?}");
         let seen: HashSet<String> = pairs.into_iter().flatten().collect();
         let word = loop {
             let word = WORDS
                 .iter()
                 .find(|w| !used.contains(w) && !seen.contains(**w))
                 .copied()
-                .expect("a free answer word");
+                .unwrap_or_else(|| {
+                    panic!("channel {}: no answer word left; pairs shown: {shown}", channel(game))
+                });
             used.push(word);
             if first_answer(table, game, a, word).await {
                 break word;
