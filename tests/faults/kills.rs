@@ -332,6 +332,10 @@ async fn second_answer(table: &Table, game: usize, b: &ScriptedUser, word: &str)
 #[derive(Debug)]
 struct Recovery {
     at: Duration,
+    /// Sends the fake dropped by nonce after this restart (the notifier redoing a batch).
+    resent: usize,
+    /// When the last of them came, after READY.
+    resent_until: Option<Duration>,
     ready_after: Duration,
     first_ack_after: Option<Duration>,
     acks_before: usize,
@@ -376,10 +380,36 @@ async fn kill_at(
         }
         recoveries.push((
             killed,
-            Recovery { at: Duration::ZERO, ready_after, first_ack_after: None, acks_before },
+            Recovery {
+                at: Duration::ZERO,
+                resent: 0,
+                resent_until: None,
+                ready_after,
+                first_ack_after: None,
+                acks_before,
+            },
         ));
     }
     recoveries
+}
+
+/// Samples, every 50 ms until every game is over, how many sends the fake has dropped by nonce
+/// (the notifier's resends after a restart).
+async fn sample_resends(fake: &FakeDiscord) -> Vec<(Instant, usize)> {
+    let mut samples = Vec::new();
+    loop {
+        let (dropped, over) = fake.inspect(|r| {
+            let over = r.messages.iter().filter(|m| m.content.contains("Game over")).count();
+            (r.duplicate_nonces.len(), over)
+        });
+        if samples.last().is_none_or(|(_, last)| *last != dropped) {
+            samples.push((Instant::now(), dropped));
+        }
+        if over >= GAMES {
+            return samples;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn count_readies(fake: &FakeDiscord) -> usize {
@@ -605,18 +635,41 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
     let playing = futures::future::join_all(
         teams.iter().enumerate().map(|(g, (a, b))| play(&table, g, a, b)),
     );
-    let (_, kills) = tokio::time::timeout(
+    let (_, kills, resend_samples) = tokio::time::timeout(
         PLAY_LIMIT,
-        futures::future::join(playing, kill_at(&table, &bot, &thresholds)),
+        futures::future::join3(
+            playing,
+            kill_at(&table, &bot, &thresholds),
+            sample_resends(&world.fake),
+        ),
     )
     .await
     .unwrap_or_else(|_| panic!("the games did not end\n{}", bot.lock().expect("bot").log_tail()));
     let played = play_started.elapsed();
     let acks = table.acks.lock().expect("acks").clone();
+    let kill_times: Vec<Instant> = kills.iter().map(|(killed, _)| *killed).collect();
     let recoveries: Vec<Recovery> = kills
         .into_iter()
-        .map(|(killed, mut recovery)| {
+        .enumerate()
+        .map(|(k, (killed, mut recovery))| {
             recovery.at = killed - play_started;
+            // The sends dropped by nonce between this restart and the next kill, and when the
+            // last of them came.
+            let ready = killed + recovery.ready_after;
+            let until = kill_times.get(k + 1).copied();
+            let within: Vec<&(Instant, usize)> = resend_samples
+                .iter()
+                .filter(|(at, _)| *at >= killed && until.is_none_or(|u| *at < u))
+                .collect();
+            let before = resend_samples
+                .iter()
+                .take_while(|(at, _)| *at < killed)
+                .last()
+                .map_or(0, |(_, n)| *n);
+            if let Some((last_at, last)) = within.last() {
+                recovery.resent = last - before;
+                recovery.resent_until = Some(last_at.saturating_duration_since(ready));
+            }
             recovery.first_ack_after =
                 acks.iter().find(|a| a.at > killed + recovery.ready_after).map(|a| a.at - killed);
             recovery
@@ -691,14 +744,14 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
     eprintln!(
         "{backend:?} seed {seed}: {GAMES} games ({won} won) of {ROUNDS} rounds set up in {set_up:?}, \
          played in {played:?}; answers acknowledged {}, stored {stored_answers}, resent {} ({} after the pair resolved); \
-         {} events; sends dropped by nonce {dropped}; kills (into play, acks before, ready after, first ack after): {:?}",
+         {} events; sends dropped by nonce {dropped}; kills (into play, acks before, ready after, first ack after, resent by the notifier, last resend after ready): {:?}",
         acks.len(),
         table.resends.lock().expect("resends"),
         table.late.lock().expect("late"),
         all.len(),
         recoveries
             .iter()
-            .map(|r| (r.at, r.acks_before, r.ready_after, r.first_ack_after))
+            .map(|r| (r.at, r.acks_before, r.ready_after, r.first_ack_after, r.resent, r.resent_until))
             .collect::<Vec<_>>(),
     );
     drop(bot);
