@@ -5,7 +5,9 @@
 //!
 //! The players are scripted Discord users: each team's first player DMs a word and waits for
 //! `Got it`, the partner DMs the same word and waits for `Match!`. A message the bot never took
-//! (it died with it in hand) gets no reply; the player sends it again once the bot is back.
+//! (it died with it in hand, or it reached the dead session) gets no reply; the player sends it
+//! again a few seconds after the bot is back. Games are the default five rounds; the seed of the
+//! kill moments is printed and can be replayed with `GAMEBOT_KILL_SEED`.
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::process::{Child, Command, Stdio};
@@ -471,7 +473,13 @@ async fn game_logs(store: &dyn EventStore, all: &[RecordedEvent]) -> BTreeMap<u6
             unreachable!()
         };
         let recorded = store.read_stream(&StreamId::game(game_id), 1).await.expect("the game");
-        let events = recorded.into_iter().map(|e| (decode(&e), e)).map(|(d, e)| (e, d)).collect();
+        let events = recorded
+            .into_iter()
+            .map(|e| {
+                let decoded = decode(&e);
+                (e, decoded)
+            })
+            .collect();
         let previous = logs.insert(channel, GameLog { channel, events });
         assert!(previous.is_none(), "one game per channel ({channel})");
     }
@@ -758,6 +766,7 @@ async fn fifty_games_survive_three_kills(backend: Backend, seed: u64) {
     world.finish().await;
 }
 
+/// The seed of the kill moments: `GAMEBOT_KILL_SEED` to replay a run, else the clock.
 fn seed() -> u64 {
     std::env::var("GAMEBOT_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
