@@ -4,10 +4,9 @@ use std::collections::HashSet;
 
 use gamebot::domain::game::Mode;
 use gamebot::projections::{rebuild, GameStatus, ReadModels};
-use gamebot::store::{EventStore, ReadPool};
-use sqlx::Row;
 
 use crate::helpers::{gamebot, play_demo, TestDb};
+use crate::read_models::read_model_rows;
 
 async fn the_demo_plays_five_modes_and_every_replay_verifies(db: TestDb) {
     // Act
@@ -75,47 +74,4 @@ async fn a_demo_on_postgres_ends_all_five_modes_and_every_replay_verifies() {
     if let Some(db) = TestDb::postgres().await {
         the_demo_plays_five_modes_and_every_replay_verifies(db).await;
     }
-}
-
-/// Every row of every read-model table, as sorted text (`table: row`).
-async fn read_model_rows(store: &dyn EventStore) -> Vec<String> {
-    let mut rows = Vec::new();
-    match store.read_pool() {
-        ReadPool::Postgres(pool) => {
-            let tables: Vec<String> = sqlx::query_scalar(
-                "SELECT table_name::text FROM information_schema.tables \
-                 WHERE table_schema = 'read_model'",
-            )
-            .fetch_all(&pool)
-            .await
-            .expect("read-model tables");
-            for table in tables {
-                let sql = format!("SELECT row_to_json(t)::text FROM read_model.{table} t");
-                for row in sqlx::query(&sql).fetch_all(&pool).await.expect("rows") {
-                    rows.push(format!("{table}: {}", row.get::<String, _>(0)));
-                }
-            }
-        }
-        ReadPool::Sqlite(pool) => {
-            let tables: Vec<String> = sqlx::query_scalar(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'",
-            )
-            .fetch_all(&pool)
-            .await
-            .expect("read-model tables");
-            for table in tables {
-                let columns: Vec<String> =
-                    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                        .fetch_all(&pool)
-                        .await
-                        .expect("columns");
-                let sql = format!("SELECT json_array({}) FROM {table}", columns.join(", "));
-                for row in sqlx::query(&sql).fetch_all(&pool).await.expect("rows") {
-                    rows.push(format!("{table}: {}", row.get::<String, _>(0)));
-                }
-            }
-        }
-    }
-    rows.sort();
-    rows
 }

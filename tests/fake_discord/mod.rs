@@ -526,6 +526,11 @@ impl FakeDiscord {
         self.shared.read(|s| s.recorded.clone())
     }
 
+    /// Reads the record in place, without copying it (for checks made very often).
+    pub fn inspect<T>(&self, f: impl FnOnce(&Recorded) -> T) -> T {
+        self.shared.read(|s| f(&s.recorded))
+    }
+
     /// Waits until `check` returns `Some` on the recorded data (checked now and after every
     /// change), or fails after `timeout` naming `what` was awaited.
     pub async fn wait_for<T>(
