@@ -5,16 +5,12 @@
 //! written in its own short transaction after the game was asked, then the [`TimerActor`] is
 //! told, so no transaction is ever open while an actor is awaited.
 //!
-//! Every answer moves a running game's idle deadline, but it is the timer to arm only when it
-//! comes before the mode's own deadline; the reactor remembers the game timer it stored last per
-//! stream and writes a row only when the timer changes, so answers under a round or a clock cost
-//! no write.
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! Every answer moves a running game's idle deadline, so answers are deadline events too; each
+//! writes the game's row again (the timer actor keeps a re-armed identical deadline as it was).
+use std::sync::Arc;
 
 use actix::Addr;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
 use super::common::{command_failed, decode, game_of};
 use super::timer_actor::{Arm, Disarm, TimerActor};
@@ -47,19 +43,12 @@ const GAME_DEADLINE_EVENTS: [&str; 10] = [
 /// The game events after which a game has no timer at all.
 const GAME_CLOSED_EVENTS: [&str; 3] = ["GameEnded", "GameCancelled", "LobbyExpired"];
 
-/// A game timer as last stored: when it fires and what it sends.
-type StoredTimer = (DateTime<Utc>, TimerCommand);
-
 /// Arms and disarms durable timers from events.
 pub struct TimersReactor {
     registry: RegistryHandle,
     store: Arc<dyn EventStore>,
     timers: Addr<TimerActor>,
     team_codec: Codec<TeamEvent>,
-    /// The game timer this reactor stored last, per game stream, so an answer that leaves the
-    /// timer as it was writes nothing. Empty after a restart, when every game's next event
-    /// writes its row again.
-    stored: Mutex<HashMap<StreamId, StoredTimer>>,
 }
 
 impl TimersReactor {
@@ -70,13 +59,7 @@ impl TimersReactor {
         store: Arc<dyn EventStore>,
         timers: Addr<TimerActor>,
     ) -> Arc<Self> {
-        Arc::new(Self {
-            registry,
-            store,
-            timers,
-            team_codec: Codec::new(),
-            stored: Mutex::new(HashMap::new()),
-        })
+        Arc::new(Self { registry, store, timers, team_codec: Codec::new() })
     }
 
     async fn arm(&self, timer: ArmedTimer) -> Result<(), HandleError> {
@@ -86,27 +69,9 @@ impl TimersReactor {
     }
 
     async fn disarm(&self, stream: &StreamId) -> Result<(), HandleError> {
-        self.forget(stream);
         delete_timer(&*self.store, stream, None).await?;
         self.timers.do_send(Disarm(stream.clone()));
         Ok(())
-    }
-
-    /// Whether `timer` is the one last stored for its stream.
-    fn is_stored(&self, stream: &StreamId, timer: &StoredTimer) -> bool {
-        self.stored.lock().is_ok_and(|stored| stored.get(stream) == Some(timer))
-    }
-
-    fn remember(&self, stream: &StreamId, timer: StoredTimer) {
-        if let Ok(mut stored) = self.stored.lock() {
-            stored.insert(stream.clone(), timer);
-        }
-    }
-
-    fn forget(&self, stream: &StreamId) {
-        if let Ok(mut stored) = self.stored.lock() {
-            stored.remove(stream);
-        }
     }
 
     async fn on_game_event(&self, event: &RecordedEvent) -> Result<(), HandleError> {
@@ -128,15 +93,9 @@ impl TimersReactor {
             .map_err(|e| command_failed(&format!("reading game {game}"), e))?;
         match inspected.state.pending_timer() {
             Some((at, command)) => {
-                let timer = (at, TimerCommand::Game { command });
-                if self.is_stored(&event.stream_id, &timer) {
-                    return Ok(());
-                }
-                let (at, command) = timer.clone();
+                let command = TimerCommand::Game { command };
                 self.arm(ArmedTimer::new(event.stream_id.clone(), at, command, event.event_id))
-                    .await?;
-                self.remember(&event.stream_id, timer);
-                Ok(())
+                    .await
             }
             None => self.disarm(&event.stream_id).await,
         }
