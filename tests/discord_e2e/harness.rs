@@ -421,6 +421,8 @@ pub async fn play_miss(
     assert!(missed.content.contains(first) && missed.content.contains(second));
     let new_pair = pair_after(world, a, after).await;
     assert_eq!(new_pair, [first.to_owned(), second.to_owned()], "the answers are the new pair");
+    // The round's dealt pair stays forbidden after the miss: later answers avoid it too.
+    used.extend(ANSWERS.iter().filter(|w| pair.iter().any(|p| p == *w)));
     new_pair
 }
 
